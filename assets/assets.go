@@ -1,0 +1,19 @@
+// Package assets embeds the files the app ships with: the CJK font, the icon,
+// chimes and translations.
+package assets
+
+import (
+	"embed"
+	_ "embed"
+)
+
+// Font is DroidSansFallbackFull.ttf (Apache-2.0): one TrueType font with CJK
+// glyphs used by the GUI and the PDF.
+//
+//go:embed DroidSansFallbackFull.ttf
+var Font []byte
+
+// Translations holds the fyne/v2/lang JSON files (zh.json, en.json).
+//
+//go:embed translations
+var Translations embed.FS

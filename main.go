@@ -1,0 +1,11 @@
+// Command servicedesk runs the customer-service counter of a shopping mall:
+// the Fyne GUI by default, back-office subcommands otherwise.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
