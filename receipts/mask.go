@@ -1,0 +1,99 @@
+package receipts
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// MaskPhone returns a phone number as shown on screens, receipts and PDFs
+// (PIPL): a mainland mobile becomes "138****1234" whether typed as
+// "13812341234", "+86 138-1234-1234" or "008613812341234". Any other number
+// keeps only its last four digits ("****5678"); fewer than seven digits give
+// "****". An already masked mobile is returned unchanged, so masking twice is
+// harmless. The result never holds more than seven of the input's digits.
+func MaskPhone(phone string) string {
+	s := strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '(', ')', '\t', '\u3000':
+			return -1
+		}
+		return r
+	}, phone)
+	if s == "" {
+		return ""
+	}
+	for _, p := range []string{"+86", "0086", "86"} {
+		if rest, ok := strings.CutPrefix(s, p); ok && isMobile(rest, false) {
+			s = rest
+			break
+		}
+	}
+	if isMobile(s, false) {
+		return s[:3] + "****" + s[7:]
+	}
+	if isMobile(s, true) || isMaskedOther(s) {
+		return s
+	}
+	digits := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits = append(digits, s[i])
+		}
+	}
+	if len(digits) < 7 {
+		return "****"
+	}
+	return "****" + string(digits[len(digits)-4:])
+}
+
+// isMobile reports whether s is a mainland mobile number, 1[3-9] and nine
+// more digits; with masked set it matches the masked form 1[3-9]d****dddd.
+func isMobile(s string, masked bool) bool {
+	if len(s) != 11 || s[0] != '1' || s[1] < '3' || s[1] > '9' {
+		return false
+	}
+	for i := 2; i < 11; i++ {
+		c := s[i]
+		if masked && i >= 3 && i <= 6 {
+			if c != '*' {
+				return false
+			}
+		} else if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isMaskedOther reports whether s is already "****" or "****" + 4 digits.
+func isMaskedOther(s string) bool {
+	rest, ok := strings.CutPrefix(s, "****")
+	if !ok || (len(rest) != 0 && len(rest) != 4) {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if rest[i] < '0' || rest[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// MaskName returns a person's name with only its first character shown:
+// "张三" → "张*", "欧阳娜娜" → "欧***", "李" → "*". At most three stars
+// are used so long names do not reveal their length.
+func MaskName(name string) string {
+	name = strings.TrimSpace(name)
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n == 0:
+		return ""
+	case n == 1:
+		return "*"
+	}
+	first, _ := utf8.DecodeRuneInString(name)
+	if first == utf8.RuneError {
+		first = '?'
+	}
+	return string(first) + strings.Repeat("*", min(n-1, 3))
+}
