@@ -1,0 +1,102 @@
+package ledger
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Settings is the counter's configuration. It lives in the database and every
+// change is journaled.
+type Settings struct {
+	MallName        string
+	CounterName     string
+	TimeZone        string        // IANA zone of the counter, e.g. Asia/Shanghai
+	UmbrellaDeposit Fen           // deposit per umbrella loan
+	OverdueDays     int           // an open loan older than this is overdue
+	IdleLock        time.Duration // the counter locks itself after this idle time
+	MaxFailedLogins int           // failed logins before the account locks
+	LockDuration    time.Duration // how long a locked account stays locked
+	// DamagePrices maps a damage description to its compensation charge.
+	DamagePrices []PriceItem
+	Language     string // "zh" or "en"
+}
+
+// PriceItem is one line of a price list (damage compensation, lost item).
+type PriceItem struct {
+	Name  string
+	Price Fen
+}
+
+// DefaultSettings are the values a fresh install starts with (procedures 5.2.11:
+// ￥50 umbrella deposit).
+func DefaultSettings() Settings {
+	return Settings{
+		MallName:        "某购物广场",
+		CounterName:     "总服务台",
+		TimeZone:        "Asia/Shanghai",
+		UmbrellaDeposit: Yuan(50),
+		OverdueDays:     3,
+		IdleLock:        5 * time.Minute,
+		MaxFailedLogins: 5,
+		LockDuration:    5 * time.Minute,
+		DamagePrices: []PriceItem{
+			{Name: "伞骨折断", Price: Yuan(20)},
+			{Name: "伞面破损", Price: Yuan(15)},
+			{Name: "伞柄/开关损坏", Price: Yuan(10)},
+			{Name: "严重损坏无法修复", Price: Yuan(50)},
+		},
+		Language: "zh",
+	}
+}
+
+// Location returns the counter's time zone (Asia/Shanghai if unknown).
+func (s Settings) Location() *time.Location {
+	if loc, err := time.LoadLocation(s.TimeZone); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}
+
+// Validate checks every field and returns the first problem in Chinese.
+func (s Settings) Validate() error {
+	for _, f := range []struct{ v, label string }{{s.MallName, "商场名称"}, {s.CounterName, "服务台名称"}} {
+		v := strings.TrimSpace(f.v)
+		if v == "" || utf8.RuneCountInString(v) > 40 {
+			return Errorf(EINVALID, "请填写%s（不超过40个字）", f.label)
+		}
+	}
+	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
+		return Errorf(EINVALID, "时区无效：%s", s.TimeZone)
+	}
+	if s.UmbrellaDeposit < 0 || s.UmbrellaDeposit > Yuan(10000) {
+		return Errorf(EINVALID, "雨伞押金须在 ￥0.00 到 ￥10000.00 之间")
+	}
+	if s.OverdueDays < 1 || s.OverdueDays > 365 {
+		return Errorf(EINVALID, "逾期天数须在1到365之间")
+	}
+	if s.IdleLock < 30*time.Second || s.IdleLock > 8*time.Hour {
+		return Errorf(EINVALID, "自动锁屏时间须在30秒到8小时之间")
+	}
+	if s.MaxFailedLogins < 1 || s.MaxFailedLogins > 100 {
+		return Errorf(EINVALID, "登录失败次数上限须在1到100之间")
+	}
+	if s.LockDuration < time.Second || s.LockDuration > 24*time.Hour {
+		return Errorf(EINVALID, "账户锁定时间须在1秒到24小时之间")
+	}
+	seen := map[string]bool{}
+	for _, p := range s.DamagePrices {
+		name := strings.TrimSpace(p.Name)
+		if name == "" || seen[name] {
+			return Errorf(EINVALID, "赔偿价目名称为空或重复")
+		}
+		seen[name] = true
+		if p.Price < 0 || p.Price > Yuan(10000) {
+			return Errorf(EINVALID, "赔偿价格无效：%s", name)
+		}
+	}
+	if s.Language != "zh" && s.Language != "en" {
+		return Errorf(EINVALID, "界面语言须为 zh 或 en")
+	}
+	return nil
+}
