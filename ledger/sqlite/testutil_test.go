@@ -26,13 +26,13 @@ func (c *clock) Add(d time.Duration) {
 
 // fixture is an initialised database with an admin, a supervisor and a clerk.
 type fixture struct {
-	db                 *DB
-	clock              *clock
-	staff              *StaffService
-	settings           *SettingsService
-	journal            *JournalService
-	admin, sup, clerk  ledger.Staff
-	path               string
+	db                *DB
+	clock             *clock
+	staff             *StaffService
+	settings          *SettingsService
+	journal           *JournalService
+	admin, sup, clerk ledger.Staff
+	path              string
 }
 
 const testPassword = "counter2026"
