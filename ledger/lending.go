@@ -1,0 +1,180 @@
+package ledger
+
+import (
+	"context"
+	"time"
+)
+
+// ItemKind is a kind of lendable stock.
+type ItemKind string
+
+// Lendable kinds (procedures 5.2.10 strollers, 5.2.11 umbrellas).
+const (
+	KindUmbrella ItemKind = "umbrella"
+	KindStroller ItemKind = "stroller"
+)
+
+// Label returns the Chinese name of the kind.
+func (k ItemKind) Label() string {
+	switch k {
+	case KindUmbrella:
+		return "爱心雨伞"
+	case KindStroller:
+		return "爱心童车"
+	}
+	return string(k)
+}
+
+// ItemStatus is where a numbered item is.
+type ItemStatus string
+
+// Item states. Retired and lost items stay in the list, never deleted.
+const (
+	ItemIn      ItemStatus = "in"      // on hand, can be lent
+	ItemOut     ItemStatus = "out"     // lent out
+	ItemDamaged ItemStatus = "damaged" // damaged or under repair
+	ItemRetired ItemStatus = "retired" // written off (supervisor)
+	ItemLost    ItemStatus = "lost"    // never came back
+)
+
+// Label returns the Chinese name of the status.
+func (s ItemStatus) Label() string {
+	return map[ItemStatus]string{ItemIn: "在库", ItemOut: "借出", ItemDamaged: "损坏/维修", ItemRetired: "已报废", ItemLost: "遗失"}[s]
+}
+
+// Item is one numbered umbrella or stroller.
+type Item struct {
+	ID     int64
+	Kind   ItemKind
+	Number string // e.g. "U-001"
+	Status ItemStatus
+	Note   string
+}
+
+// Stock counts a kind's items by status.
+type Stock struct {
+	OnHand, Out, Damaged, Retired, Lost int
+}
+
+// LoanStatus is the state of a loan.
+type LoanStatus string
+
+// Loan states: open until closed exactly once by a return outcome.
+const (
+	LoanOpen     LoanStatus = "open"
+	LoanReturned LoanStatus = "returned" // returned fine (已还)
+	LoanDamaged  LoanStatus = "damaged"  // returned damaged, compensation charged
+	LoanLost     LoanStatus = "lost"     // not returned, deposit forfeited
+)
+
+// Label returns the Chinese name of the loan status.
+func (s LoanStatus) Label() string {
+	return map[LoanStatus]string{LoanOpen: "借出中", LoanReturned: "已还", LoanDamaged: "已还（损坏）", LoanLost: "遗失（押金没收）"}[s]
+}
+
+// Loan is one lending of an item, from lend to its single close.
+type Loan struct {
+	ID          int64
+	Kind        ItemKind
+	ItemID      int64
+	ItemNumber  string
+	ReceiptNo   string // receipt (deposit card) number, unique and gapless per day
+	Token       string // signed QR token printed on the receipt
+	LentAt      time.Time
+	LentBy      int64
+	PhoneMasked string // 138****1234, or "" when none was given
+	Deposit     Fen
+	Status      LoanStatus
+	ClosedAt    time.Time
+	ClosedBy    int64
+	Refund      Fen    // deposit paid back
+	Charge      Fen    // compensation charged (damage)
+	Collected   Fen    // extra cash collected when Charge > Deposit
+	Forfeit     Fen    // deposit kept for a lost item
+	Damage      string // damage description from the price list
+	ApproverID  int64  // supervisor who approved a forfeit
+	ReturnNo    string // receipt number of the return slip
+}
+
+// Overdue reports whether an open loan is older than days at now.
+func (l Loan) Overdue(now time.Time, days int) bool {
+	return l.Status == LoanOpen && now.Sub(l.LentAt) > time.Duration(days)*24*time.Hour
+}
+
+// LendRequest asks to lend one item.
+type LendRequest struct {
+	Kind       ItemKind
+	ItemNumber string
+	Phone      string // optional contact; validated, shown only masked
+}
+
+// ReturnOutcome is what the inspection at return found.
+type ReturnOutcome string
+
+// Outcomes of a return.
+const (
+	ReturnFine    ReturnOutcome = "fine"    // full refund
+	ReturnDamaged ReturnOutcome = "damaged" // compensation from the price list
+	ReturnLost    ReturnOutcome = "lost"    // deposit forfeited, supervisor approval
+)
+
+// ReturnRequest closes a loan.
+type ReturnRequest struct {
+	LoanID   int64
+	Outcome  ReturnOutcome
+	Damage   string    // price-list item name when Outcome is damaged
+	Approval *Approval // required when Outcome is lost
+}
+
+// LendingService lends and takes back umbrellas and strollers.
+type LendingService interface {
+	// AddItems adds numbered items to stock.
+	AddItems(ctx context.Context, actor Staff, kind ItemKind, numbers []string) error
+	// SetItemStatus marks an item in / damaged / retired; retiring needs approval.
+	SetItemStatus(ctx context.Context, actor Staff, itemID int64, status ItemStatus, note string, approval *Approval) error
+	// Items lists a kind's items by number.
+	Items(ctx context.Context, kind ItemKind) ([]Item, error)
+	// Stock counts a kind's items.
+	Stock(ctx context.Context, kind ItemKind) (Stock, error)
+	// Lend registers a loan, takes the deposit and queues the receipt.
+	Lend(ctx context.Context, actor Staff, req LendRequest) (Loan, error)
+	// Return closes an open loan exactly once and queues the return slip.
+	Return(ctx context.Context, actor Staff, req ReturnRequest) (Loan, error)
+	// Loan returns one loan by id.
+	Loan(ctx context.Context, id int64) (Loan, error)
+	// LoanByReceipt finds a loan by its receipt number.
+	LoanByReceipt(ctx context.Context, receiptNo string) (Loan, error)
+	// OpenLoans lists open loans of a kind ("" for all), oldest first.
+	OpenLoans(ctx context.Context, kind ItemKind, offset, limit int) ([]Loan, int, error)
+	// RecentLoans lists the latest loans of a kind, newest first.
+	RecentLoans(ctx context.Context, kind ItemKind, offset, limit int) ([]Loan, int, error)
+	// DepositsHeld is the sum of open loans' deposits.
+	DepositsHeld(ctx context.Context) (Fen, error)
+}
+
+// PrintJob is one receipt waiting for (or done with) the printer.
+type PrintJob struct {
+	ID        int64
+	ReceiptNo string
+	Document  []byte // JSON of a receipts.Document
+	Copy      bool   // a reprint (补打)
+	CreatedAt time.Time
+	PrintedAt time.Time
+	Attempts  int
+	LastError string
+}
+
+// PrintQueue is the durable print queue: jobs are queued in the transaction
+// that creates the receipt and printed after commit.
+type PrintQueue interface {
+	// Pending lists unprinted jobs, oldest first.
+	Pending(ctx context.Context) ([]PrintJob, error)
+	// MarkPrinted records a job as printed (idempotent).
+	MarkPrinted(ctx context.Context, id int64) error
+	// MarkFailed records a failed attempt and its reason; the job stays queued.
+	MarkFailed(ctx context.Context, id int64, reason string) error
+	// Reprint queues a copy of a receipt marked 补打.
+	Reprint(ctx context.Context, actor Staff, receiptNo string) (PrintJob, error)
+	// Job returns one job by id.
+	Job(ctx context.Context, id int64) (PrintJob, error)
+}
