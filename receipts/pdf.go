@@ -1,0 +1,190 @@
+package receipts
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// Page geometry of the day report, in millimetres (A4 portrait).
+const (
+	pageW      = 210.0
+	pageH      = 297.0
+	marginX    = 12.0
+	marginTop  = 12.0
+	contentW   = pageW - 2*marginX
+	bodyBottom = pageH - 16.0 // last y usable by content; the footer sits below
+	fontFamily = "cjk"
+)
+
+// dayPDF draws one DayReport. total is the page count learned by a first
+// pass (0 while counting).
+type dayPDF struct {
+	f     *fpdf.Fpdf
+	r     DayReport
+	total int
+	size  float64             // current font size in points
+	tr    func(string) string // UTF-8 to the core font's Windows-1252
+}
+
+// RenderDayPDF writes the end-of-day ledger of r as an A4 PDF to w. font is
+// a TrueType font with CJK glyphs (assets' DroidSansFallbackFull.ttf); only
+// the glyphs used are embedded. Runes the PDF library cannot handle (above
+// U+FFFF, controls) are replaced, and any panic inside the library becomes
+// an error. The same report always gives the same bytes: dates in the file
+// come from r.ClosedAt.
+func RenderDayPDF(w io.Writer, r DayReport, font []byte) error {
+	if len(font) == 0 {
+		return errors.New("render day pdf: no font")
+	}
+	r = cleanReport(r)
+	// First pass: lay out to learn the page count for "共 M 页".
+	first, err := drawDayPDF(r, font, 0)
+	if err != nil {
+		return fmt.Errorf("render day pdf: %w", err)
+	}
+	second, err := drawDayPDF(r, font, first.PageNo())
+	if err != nil {
+		return fmt.Errorf("render day pdf: %w", err)
+	}
+	if err := output(second, w); err != nil {
+		return fmt.Errorf("render day pdf: %w", err)
+	}
+	return nil
+}
+
+// drawDayPDF lays out the whole report on a new document, converting a panic
+// of the PDF library into an error.
+func drawDayPDF(r DayReport, font []byte, total int) (f *fpdf.Fpdf, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, fmt.Errorf("pdf library panic: %v", p)
+		}
+	}()
+	f = fpdf.New("P", "mm", "A4", "")
+	f.SetCatalogSort(true)
+	f.SetCreationDate(r.ClosedAt)
+	f.SetModificationDate(r.ClosedAt)
+	f.SetProducer("Service Desk 服务台", true)
+	f.SetCreator("Service Desk 服务台", true)
+	f.SetTitle(r.Mall+" "+r.Counter+" 日结报表 "+r.BusinessDate, true)
+	f.SetMargins(marginX, marginTop, marginX)
+	f.SetAutoPageBreak(false, 0)
+	f.SetCellMargin(1.2)
+	f.AddUTF8FontFromBytes(fontFamily, "", font)
+	if f.Err() {
+		return nil, fmt.Errorf("load font: %w", f.Error())
+	}
+	p := &dayPDF{f: f, r: r, total: total, tr: f.UnicodeTranslatorFromDescriptor("")}
+	f.SetHeaderFunc(p.pageHeader)
+	f.SetFooterFunc(p.pageFooter)
+	f.AddPage()
+	p.titleBlock()
+	p.summary()
+	p.chart()
+	for _, s := range r.Sections {
+		p.table(s.Title, s.Columns, s.Rows, s.Totals)
+	}
+	p.stillOut()
+	p.approvals()
+	p.signatures()
+	if f.Err() {
+		return nil, f.Error()
+	}
+	return f, nil
+}
+
+// output writes the finished document, catching a late library panic.
+func output(f *fpdf.Fpdf, w io.Writer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("pdf library panic: %v", p)
+		}
+	}()
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("write pdf: %w", err)
+	}
+	return nil
+}
+
+// cleanText makes s safe for the PDF library: invalid UTF-8, runes above
+// U+FFFF (the library panics on them) and unassigned runes become "?",
+// control characters (newlines, tabs) become spaces.
+func cleanText(s string) string {
+	ok := true
+	for _, c := range s {
+		if c > 0xFFFF || c == utf8.RuneError || unicode.IsControl(c) || !unicode.IsGraphic(c) && c != ' ' {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case unicode.IsControl(c):
+			b.WriteByte(' ')
+		case c > 0xFFFF || c == utf8.RuneError || !unicode.IsGraphic(c) && c != ' ':
+			b.WriteByte('?')
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// cleanAll returns a cleaned copy of ss.
+func cleanAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = cleanText(s)
+	}
+	return out
+}
+
+// cleanReport returns a copy of r with every string passed through cleanText.
+func cleanReport(r DayReport) DayReport {
+	r.Mall, r.Counter = cleanText(r.Mall), cleanText(r.Counter)
+	r.BusinessDate, r.CloseNo = cleanText(r.BusinessDate), cleanText(r.CloseNo)
+	r.StaffOnDuty = cleanAll(r.StaffOnDuty)
+	sum := make([]SummaryRow, len(r.Summary))
+	for i, s := range r.Summary {
+		s.Service = cleanText(s.Service)
+		sum[i] = s
+	}
+	r.Summary = sum
+	secs := make([]Section, len(r.Sections))
+	for i, s := range r.Sections {
+		rows := make([][]string, len(s.Rows))
+		for j, row := range s.Rows {
+			rows[j] = cleanAll(row)
+		}
+		secs[i] = Section{Title: cleanText(s.Title), Columns: cleanAll(s.Columns), Rows: rows, Totals: cleanAll(s.Totals)}
+	}
+	r.Sections = secs
+	out := make([]StillOutRow, len(r.StillOut))
+	for i, s := range r.StillOut {
+		s.Service, s.ItemNo, s.Staff = cleanText(s.Service), cleanText(s.ItemNo), cleanText(s.Staff)
+		s.Phone, s.Note = cleanText(s.Phone), cleanText(s.Note)
+		out[i] = s
+	}
+	r.StillOut = out
+	aps := make([]ApprovalRow, len(r.Approvals))
+	for i, a := range r.Approvals {
+		a.Action, a.Ref, a.Clerk = cleanText(a.Action), cleanText(a.Ref), cleanText(a.Clerk)
+		a.Approver, a.Reason = cleanText(a.Approver), cleanText(a.Reason)
+		aps[i] = a
+	}
+	r.Approvals = aps
+	return r
+}
