@@ -30,6 +30,8 @@ type dayPDF struct {
 	total int
 	size  float64             // current font size in points
 	tr    func(string) string // UTF-8 to the core font's Windows-1252
+
+	widths map[rune]float64 // rune widths in mm at 1 pt
 }
 
 // RenderDayPDF writes the end-of-day ledger of r as an A4 PDF to w. font is
@@ -80,7 +82,8 @@ func drawDayPDF(r DayReport, font []byte, total int) (f *fpdf.Fpdf, err error) {
 	if f.Err() {
 		return nil, fmt.Errorf("load font: %w", f.Error())
 	}
-	p := &dayPDF{f: f, r: r, total: total, tr: f.UnicodeTranslatorFromDescriptor("")}
+	p := &dayPDF{f: f, r: r, total: total, tr: f.UnicodeTranslatorFromDescriptor(""),
+		widths: make(map[rune]float64)}
 	f.SetHeaderFunc(p.pageHeader)
 	f.SetFooterFunc(p.pageFooter)
 	f.AddPage()

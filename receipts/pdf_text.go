@@ -52,14 +52,24 @@ func (p *dayPDF) useRun(r textRun) string {
 	return r.s
 }
 
-// width returns the printed width of s in mm at the current size.
+// width returns the printed width of s in mm at the current size. Rune
+// widths are measured once per document (at 1 pt) and cached, because
+// switching fonts to measure would also write to the page.
 func (p *dayPDF) width(s string) float64 {
 	w := 0.0
-	for _, r := range runs(s) {
-		w += p.f.GetStringWidth(p.useRun(r))
+	for _, c := range s {
+		cw, ok := p.widths[c]
+		if !ok {
+			size := p.size
+			p.size = 1
+			cw = p.f.GetStringWidth(p.useRun(textRun{string(c), isLatin(c)}))
+			p.size = size
+			p.f.SetFont(fontFamily, "", size)
+			p.widths[c] = cw
+		}
+		w += cw
 	}
-	p.f.SetFont(fontFamily, "", p.size)
-	return w
+	return w * p.size
 }
 
 // cell prints s in a box of w×h mm at the current position, aligned "L",

@@ -68,7 +68,7 @@ func sampleReport(n int) DayReport {
 			lent.Format("15:04"), back, "￥50.00", refund, map[bool]string{true: "￥30.00"}[i%17 == 5],
 			fmt.Sprintf("13%d****%04d", 5+i%5, i*37%10000), []string{"张敏", "李娜"}[i%2], status})
 	}
-	umb.Totals = []string{"合计", fmt.Sprintf("%d 笔", n), "", "", "￥2,100.00", "￥1,850.00", "￥30.00", "", "", ""}
+	umb.Totals = []string{"合计", fmt.Sprintf("%d 笔", n), "", "", "￥2100.00", "￥1850.00", "￥30.00", "", "", ""}
 	str := Section{Title: "爱心童车借还明细", Columns: []string{"单号", "童车编号", "借出时间", "归还时间", "联系电话", "柜员", "状态"},
 		Rows: [][]string{
 			{"20261125-0101", "S-01", "10:12", "11:40", "137****0001", "张敏", "已还"},
