@@ -1,0 +1,93 @@
+package receipts
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"servicedesk/ledger"
+)
+
+// lendingInfo is a loan with known values.
+func lendingInfo() LendingInfo {
+	return LendingInfo{
+		ReceiptNo: "20261125-0007", Mall: "某购物广场", Counter: "一楼总服务台", Staff: "张敏",
+		Time:     time.Date(2026, 11, 25, 6, 3, 0, 0, time.UTC), // 14:03 in Shanghai
+		Location: shanghai, ItemNo: "U-0012", Deposit: ledger.Yuan(50),
+		Phone: "13812341234", Token: testSigner().Sign(KindUmbrella, 7),
+	}
+}
+
+// joined returns the document text without line breaks.
+func joined(d Document) string { return strings.Join(d.Text(), "\n") }
+
+// assertHas fails for every want not in the document's text.
+func assertHas(t *testing.T, d Document, wants ...string) {
+	t.Helper()
+	text := joined(d)
+	flat := strings.ReplaceAll(text, "\n", "")
+	for _, w := range wants {
+		if !strings.Contains(flat, w) {
+			t.Errorf("receipt lacks %q:\n%s", w, text)
+		}
+	}
+	if strings.Contains(flat, "13812341234") {
+		t.Errorf("receipt shows the whole phone number:\n%s", text)
+	}
+	for _, l := range d.Lines {
+		if w := displayWidth(l.Text); !l.Double && l.Amount == "" && w > receiptCols {
+			t.Errorf("line %q is %d columns, wider than 58 mm paper", l.Text, w)
+		}
+	}
+}
+
+func TestUmbrellaLendReceipt(t *testing.T) {
+	in := lendingInfo()
+	d := UmbrellaLendReceipt(in)
+	assertHas(t, d, "某购物广场", "爱心雨伞押金卡", "一楼总服务台", "经办：张敏", "单号：20261125-0007",
+		"借出时间：2026-11-25 14:03", "雨伞编号：U-0012", "押金 ￥50.00", "138****1234",
+		"凭此押金卡归还雨伞，押金全额退还；雨伞损坏按价赔偿", in.Token)
+	if d.QR != in.Token || d.Copy {
+		t.Errorf("QR = %q, Copy = %v", d.QR, d.Copy)
+	}
+	if _, id, err := testSigner().Verify(d.QR); err != nil || id != 7 {
+		t.Errorf("receipt QR does not verify: %v", err)
+	}
+}
+
+func TestUmbrellaReturnReceipt(t *testing.T) {
+	in := lendingInfo()
+	in.Refund, in.Charge, in.ChargeNote = ledger.Yuan(20), ledger.Yuan(30), "伞骨折断"
+	d := UmbrellaReturnReceipt(in)
+	assertHas(t, d, "爱心雨伞归还凭证", "归还时间：2026-11-25 14:03", "押金 ￥50.00",
+		"损坏赔偿（伞骨折断） -￥30.00", "退还押金 ￥20.00", "U-0012")
+	in.Charge, in.Refund = 0, ledger.Yuan(50)
+	if text := joined(UmbrellaReturnReceipt(in)); strings.Contains(text, "赔偿") || !strings.Contains(text, "退还押金 ￥50.00") {
+		t.Errorf("full refund receipt:\n%s", text)
+	}
+}
+
+func TestStrollerReceipts(t *testing.T) {
+	in := lendingInfo()
+	in.ItemNo, in.Deposit, in.Phone, in.Token = "S-03", 0, "", ""
+	d := StrollerLendReceipt(in)
+	assertHas(t, d, "爱心童车借用凭证", "童车编号：S-03", "押金 免押金", "经办：张敏", "一楼总服务台",
+		"借出时间：2026-11-25 14:03", "此爱心童车仅限在广场内使用，离开广场前请到总服务台归还")
+	if d.QR != "" || strings.Contains(joined(d), "联系电话") {
+		t.Errorf("no token/phone given, yet QR %q or phone line printed", d.QR)
+	}
+	assertHas(t, StrollerReturnReceipt(in), "爱心童车归还凭证", "状态 已还", "童车编号：S-03")
+}
+
+func TestWrapCols(t *testing.T) {
+	got := wrapCols(UmbrellaLendRule, receiptCols)
+	if strings.Join(got, "") != UmbrellaLendRule {
+		t.Fatalf("wrapCols lost text: %q", got)
+	}
+	if got[0] != "凭此押金卡归还雨伞，" || got[1] != "押金全额退还；雨伞损坏按价赔偿；" {
+		t.Errorf("lines %q; want breaks after punctuation", got)
+	}
+	if got := wrapCols(strings.Repeat("a", 70), 32); len(got) != 3 || got[2] != "aaaaaa" {
+		t.Errorf("ascii wrap = %q", got)
+	}
+}
