@@ -115,13 +115,23 @@ func output(f *fpdf.Fpdf, w io.Writer) (err error) {
 	return nil
 }
 
-// cleanText makes s safe for the PDF library: invalid UTF-8, runes above
-// U+FFFF (the library panics on them) and unassigned runes become "?",
-// control characters (newlines, tabs) become spaces.
+// punctuation maps General Punctuation runes the CJK font lacks (dashes,
+// curly quotes, ellipsis, bullet) to printable stand-ins.
+var punctuation = strings.NewReplacer(
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-",
+	"\u2018", "'", "\u2019", "'", "\u201C", "\"", "\u201D", "\"",
+	"\u2022", "·", "\u2026", "...", "\u2212", "-",
+)
+
+// cleanText makes s safe for the PDF library and its fonts: invalid UTF-8,
+// runes above U+FFFF (the library panics on them) and unassigned runes
+// become "?", control characters (newlines, tabs) become spaces, and
+// punctuation missing from the CJK font is replaced.
 func cleanText(s string) string {
 	ok := true
 	for _, c := range s {
-		if c > 0xFFFF || c == utf8.RuneError || unicode.IsControl(c) || !unicode.IsGraphic(c) && c != ' ' {
+		if c > 0xFFFF || c == utf8.RuneError || unicode.IsControl(c) || !unicode.IsGraphic(c) && c != ' ' ||
+			c >= 0x2010 && c <= 0x2026 || c == 0x2212 {
 			ok = false
 			break
 		}
@@ -140,7 +150,7 @@ func cleanText(s string) string {
 			b.WriteRune(c)
 		}
 	}
-	return b.String()
+	return punctuation.Replace(b.String())
 }
 
 // cleanAll returns a cleaned copy of ss.

@@ -28,10 +28,10 @@ func (p *dayPDF) ensure(h float64) {
 	}
 }
 
-// when formats t in the report's zone; the zero time prints as "—".
+// when formats t in the report's zone; the zero time prints as "-".
 func (p *dayPDF) when(t time.Time) string {
 	if t.IsZero() {
-		return "—"
+		return "-"
 	}
 	return t.In(p.r.location()).Format("2006-01-02 15:04")
 }

@@ -91,7 +91,7 @@ func TestRenderDayPDFSmall(t *testing.T) {
 func TestRenderDayPDFHostileText(t *testing.T) {
 	r := sampleReport(3)
 	r.Mall = "广场😀\U0002000B"
-	r.StaffOnDuty = []string{"张\n敏\t", "\xff\xfe"}
+	r.StaffOnDuty = []string{"张\n敏\t", "\xff\xfe", "“小王”—值班…"}
 	r.Sections[0].Rows[0][9] = strings.Repeat("很长的备注", 60)
 	r.Sections[0].Rows[1] = []string{"only one cell"}
 	r.Sections = append(r.Sections, Section{Title: "空表"}, Section{Title: "药品", Columns: []string{"品名"}})
@@ -100,7 +100,7 @@ func TestRenderDayPDFHostileText(t *testing.T) {
 		t.Fatalf("RenderDayPDF: %v", err)
 	}
 	text := pdfText(t, buf.Bytes())
-	if !strings.Contains(text, "广场??") || !strings.Contains(text, "（无）") {
+	if !strings.Contains(text, "广场??") || !strings.Contains(text, "（无）") || !strings.Contains(text, `"小王"-值班...`) {
 		t.Errorf("hostile text not replaced as expected:\n%s", text[:min(len(text), 400)])
 	}
 }

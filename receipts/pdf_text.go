@@ -141,15 +141,15 @@ func (p *dayPDF) wrap(s string, w float64) []string {
 	return lines
 }
 
-// fit shortens s with "…" until it fits width w.
+// fit shortens s with "..." until it fits width w.
 func (p *dayPDF) fit(s string, w float64) string {
 	avail := w - 2*p.f.GetCellMargin()
 	if p.width(s) <= avail {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 0 && p.width(string(r)+"…") > avail {
+	for len(r) > 0 && p.width(string(r)+"...") > avail {
 		r = r[:len(r)-1]
 	}
-	return string(r) + "…"
+	return string(r) + "..."
 }
