@@ -178,7 +178,7 @@ func (p *dayPDF) rowHeight(cells []string, lay tableLayout) float64 {
 	lines := 1
 	for i, w := range lay.widths {
 		if i < len(cells) {
-			lines = max(lines, len(p.wrap(cells[i], w)))
+			lines = max(lines, len(p.cellLines(cells[i], w)))
 		}
 	}
 	return float64(lines)*lineH(lay.size) + 1
@@ -207,7 +207,7 @@ func (p *dayPDF) cells(cells []string, lay tableLayout, fill, header bool) {
 		if header {
 			align = "C"
 		}
-		lines := p.wrap(txt, w)
+		lines := p.cellLines(txt, w)
 		ty := y + (h-float64(len(lines))*lh)/2
 		for j, ln := range lines {
 			f.SetXY(x, ty+float64(j)*lh)
@@ -216,4 +216,21 @@ func (p *dayPDF) cells(cells []string, lay tableLayout, fill, header bool) {
 		x += w
 	}
 	f.SetXY(marginX, y+h)
+}
+
+// maxCellLines caps a cell's height so one runaway note cannot outgrow a page.
+const maxCellLines = 6
+
+// cellLines wraps a cell's text, ending an overlong cell with "...".
+func (p *dayPDF) cellLines(s string, w float64) []string {
+	lines := p.wrap(s, w)
+	if len(lines) > maxCellLines {
+		lines = lines[:maxCellLines]
+		r := []rune(lines[maxCellLines-1])
+		for len(r) > 0 && p.width(string(r)+"...") > w-2*p.f.GetCellMargin() {
+			r = r[:len(r)-1]
+		}
+		lines[maxCellLines-1] = string(r) + "..."
+	}
+	return lines
 }

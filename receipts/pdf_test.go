@@ -93,6 +93,7 @@ func TestRenderDayPDFHostileText(t *testing.T) {
 	r.Mall = "广场😀\U0002000B"
 	r.StaffOnDuty = []string{"张\n敏\t", "\xff\xfe", "“小王”—值班…"}
 	r.Sections[0].Rows[0][9] = strings.Repeat("很长的备注", 60)
+	r.Sections[0].Rows[2][0] = strings.Repeat("无空格的超长单号", 2000)
 	r.Sections[0].Rows[1] = []string{"only one cell"}
 	r.Sections = append(r.Sections, Section{Title: "空表"}, Section{Title: "药品", Columns: []string{"品名"}})
 	var buf bytes.Buffer
