@@ -83,6 +83,11 @@ func (p *dayPDF) layout(cols []string, rows [][]string, totals []string, size fl
 		measure(r, true)
 	}
 	measure(totals, false)
+	// No column may claim more than 40% of the width, so one long free-text
+	// column cannot starve the others.
+	for i := range natural {
+		natural[i] = min(natural[i], contentW*0.4)
+	}
 	lay := tableLayout{widths: fitWidths(natural, contentW), align: make([]string, n), size: size}
 	for i := range lay.align {
 		lay.align[i] = "L"
