@@ -82,6 +82,7 @@ func TestRenderDayPDFDeterministic(t *testing.T) {
 
 func TestRenderDayPDFSmall(t *testing.T) {
 	pdf := renderSample(t, 20)
+	t.Logf("20-row day report: %d bytes", len(pdf))
 	// The font file is ~4 MB; only the used glyphs may be embedded.
 	if len(pdf) > 200_000 {
 		t.Fatalf("PDF is %d bytes: the font is not subset", len(pdf))
