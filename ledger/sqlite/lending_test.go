@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -679,3 +681,37 @@ func TestSetItemStatus(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// BenchmarkLend measures one umbrella loan: item check, receipt number,
+// signed token, queued receipt and journal entry in one transaction.
+func BenchmarkLend(b *testing.B) {
+	ctx := context.Background()
+	c := &clock{t: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)}
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), Options{Now: c.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	admin, err := NewStaffService(db).Setup(ctx, ledger.SetupRequest{MallName: "测试广场", CounterName: "北门服务台",
+		Admin: ledger.NewStaff{Username: "admin", Name: "管理员甲", Password: testPassword}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := NewLendingService(db)
+	numbers := make([]string, b.N)
+	for i := range numbers {
+		numbers[i] = fmt.Sprintf("U-%06d", i)
+	}
+	for i := 0; i < len(numbers); i += maxItemsPerAdd {
+		if err := svc.AddItems(ctx, admin, ledger.KindUmbrella, numbers[i:min(i+maxItemsPerAdd, len(numbers))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := svc.Lend(ctx, admin, ledger.LendRequest{Kind: ledger.KindUmbrella, ItemNumber: numbers[i], Phone: "13812345678"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -152,11 +152,9 @@ func (q *PrintQueue) Reprint(ctx context.Context, actor ledger.Staff, receiptNo 
 	}
 	var job ledger.PrintJob
 	err := q.db.inTx(ctx, func(t *tx) error {
-		orig, err := scanJob(t.QueryRowContext(t.ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE receipt_no = ? AND is_copy = 0 ORDER BY id LIMIT 1", receiptNo))
-		if errNoRows(err) {
-			return ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s", receiptNo)
-		} else if err != nil {
-			return internal("load original receipt", err)
+		orig, err := originalJob(t.ctx, t, receiptNo)
+		if err != nil {
+			return err
 		}
 		var doc receipts.Document
 		if err := json.Unmarshal(orig.Document, &doc); err != nil {
@@ -170,6 +168,17 @@ func (q *PrintQueue) Reprint(ctx context.Context, actor ledger.Staff, receiptNo 
 		return err
 	})
 	return job, err
+}
+
+// originalJob loads the first (non-copy) job of a receipt.
+func originalJob(ctx context.Context, q queryer, receiptNo string) (ledger.PrintJob, error) {
+	j, err := scanJob(q.QueryRowContext(ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE receipt_no = ? AND is_copy = 0 ORDER BY id LIMIT 1", receiptNo))
+	if errNoRows(err) {
+		return j, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s", receiptNo)
+	} else if err != nil {
+		return j, internal("load original receipt", err)
+	}
+	return j, nil
 }
 
 // PendingCount returns the number of unprinted jobs (the "unprinted
