@@ -715,3 +715,61 @@ func BenchmarkLend(b *testing.B) {
 		}
 	}
 }
+
+// jobText returns the text of the newest print job.
+func (f *lendFixture) jobText(t *testing.T) string {
+	t.Helper()
+	jobs, err := f.queue.Pending(context.Background())
+	if err != nil || len(jobs) == 0 {
+		t.Fatalf("pending %v", err)
+	}
+	var doc receipts.Document
+	if err := json.Unmarshal(jobs[len(jobs)-1].Document, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(doc.Text(), "\n")
+}
+
+func TestReceiptContents(t *testing.T) {
+	ctx := context.Background()
+	f := newLendFixture(t)
+	has := func(text string, wants ...string) {
+		t.Helper()
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Fatalf("receipt lacks %q:\n%s", w, text)
+			}
+		}
+		if strings.Contains(text, "13812345678") {
+			t.Fatalf("whole phone on receipt:\n%s", text)
+		}
+	}
+	l := f.mustLend(t, ledger.KindUmbrella, "U-001", "13812345678")
+	has(f.jobText(t), "测试广场", "北门服务台", "爱心雨伞押金卡", "单号：20261125-0001", "借出时间：2026-11-25 09:00",
+		"雨伞编号：U-001", "经办：李柜员", "押金 ￥50.00", "138****5678", l.Token)
+	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnDamaged, Damage: "伞面破损"})
+	has(f.jobText(t), "爱心雨伞归还凭证", "单号：20261125-0002", "损坏赔偿（伞面破损） -￥15.00", "退还押金 ￥35.00")
+
+	set, _ := f.settings.Settings(ctx)
+	set.DamagePrices = append(set.DamagePrices, ledger.PriceItem{Name: "整伞报废", Price: ledger.Yuan(80)})
+	f.settings.UpdateSettings(ctx, f.admin, set)
+	l = f.mustLend(t, ledger.KindUmbrella, "U-002", "")
+	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnDamaged, Damage: "整伞报废"})
+	has(f.jobText(t), "损坏赔偿（整伞报废） -￥80.00", "退还押金 ￥0.00", "另收赔偿 ￥30.00", l.Token)
+
+	l = f.mustLend(t, ledger.KindUmbrella, "U-003", "")
+	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnLost, Approval: f.approval()})
+	text := f.jobText(t)
+	has(text, "爱心雨伞遗失登记", "登记时间：", "押金没收（遗失） -￥50.00", "退还押金 ￥0.00", "押金不予退还")
+	if strings.Contains(text, "已归还") {
+		t.Fatalf("lost slip says returned:\n%s", text)
+	}
+
+	s := f.mustLend(t, ledger.KindStroller, "S-01", "")
+	has(f.jobText(t), "爱心童车借用凭证", "童车编号：S-01", "免押金", "仅限在广场内使用")
+	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: s.ID, Outcome: ledger.ReturnDamaged, Damage: "轮子松动"})
+	has(f.jobText(t), "爱心童车归还凭证", "状态 已还（损坏）", "损坏情况：轮子松动")
+	s = f.mustLend(t, ledger.KindStroller, "S-02", "")
+	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: s.ID, Outcome: ledger.ReturnFine})
+	has(f.jobText(t), "爱心童车归还凭证", "状态 已还")
+}
