@@ -127,7 +127,7 @@ func (p *Printer) Print(ctx context.Context, job []byte) error {
 	}
 	for off := 0; off < len(job); off += p.cfg.ChunkSize {
 		if err := ctx.Err(); err != nil {
-			return &StatusError{Status: p.Status(), Partial: off > 0, Err: err}
+			return fmt.Errorf("print: stopped after %d of %d bytes: %w", off, len(job), err)
 		}
 		end := min(off+p.cfg.ChunkSize, len(job))
 		if _, err := port.Write(job[off:end]); err != nil {
