@@ -145,6 +145,8 @@ func kindFilter(kind ledger.ItemKind) (string, []any, error) {
 }
 
 // pagedLoans returns one page of loans matching cond, and how many match.
+// Loans are ordered by id, which is the order they were lent in (stored
+// RFC 3339 times with trimmed fractions do not sort as strings).
 func (s *LendingService) pagedLoans(ctx context.Context, cond string, args []any, order string, offset, limit int) ([]ledger.Loan, int, error) {
 	offset, limit = page(offset, limit)
 	var total int
@@ -163,7 +165,7 @@ func (s *LendingService) OpenLoans(ctx context.Context, kind ledger.ItemKind, of
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.pagedLoans(ctx, "l.status = 'open' AND "+cond, args, "l.lent_at, l.id", offset, limit)
+	return s.pagedLoans(ctx, "l.status = 'open' AND "+cond, args, "l.id", offset, limit)
 }
 
 // RecentLoans lists the loans of a kind ("" for all), newest first, with
@@ -173,7 +175,7 @@ func (s *LendingService) RecentLoans(ctx context.Context, kind ledger.ItemKind, 
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.pagedLoans(ctx, cond, args, "l.lent_at DESC, l.id DESC", offset, limit)
+	return s.pagedLoans(ctx, cond, args, "l.id DESC", offset, limit)
 }
 
 // DepositsHeld is the sum of open loans' deposits.
@@ -188,5 +190,5 @@ func (s *LendingService) DepositsHeld(ctx context.Context) (ledger.Fen, error) {
 // StillOut lists every stroller, then every umbrella, still out, oldest first, for
 // the closing check (procedures 5.2.10: strollers still out are flagged).
 func (s *LendingService) StillOut(ctx context.Context) ([]ledger.Loan, error) {
-	return listLoans(ctx, s.db.db, "SELECT "+loanColumns+loanFrom+" WHERE l.status = 'open' ORDER BY l.kind, l.lent_at, l.id")
+	return listLoans(ctx, s.db.db, "SELECT "+loanColumns+loanFrom+" WHERE l.status = 'open' ORDER BY l.kind, l.id")
 }

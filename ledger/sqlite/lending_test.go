@@ -773,3 +773,43 @@ func TestReceiptContents(t *testing.T) {
 	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: s.ID, Outcome: ledger.ReturnFine})
 	has(f.jobText(t), "爱心童车归还凭证", "状态 已还")
 }
+
+// Two clerks scanning the same deposit card at once: one return wins, the
+// other is told it was already returned. Same for lending one umbrella.
+func TestConcurrentReturnAndLend(t *testing.T) {
+	ctx := context.Background()
+	f := newLendFixture(t)
+	l := f.mustLend(t, ledger.KindUmbrella, "U-001", "")
+	const n = 6
+	errs := make(chan error, 2*n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnFine})
+			errs <- err
+		}()
+		go func() {
+			_, err := f.lend.Lend(ctx, f.sup, ledger.LendRequest{Kind: ledger.KindUmbrella, ItemNumber: "U-002"})
+			errs <- err
+		}()
+	}
+	var ok, conflict int
+	for i := 0; i < 2*n; i++ {
+		switch err := <-errs; ledger.ErrorCode(err) {
+		case "":
+			ok++
+		case ledger.ECONFLICT:
+			conflict++
+		default:
+			t.Fatalf("unexpected %v", err)
+		}
+	}
+	if ok != 2 || conflict != 2*n-2 {
+		t.Fatalf("ok %d conflict %d", ok, conflict)
+	}
+	if held, _ := f.lend.DepositsHeld(ctx); held != ledger.Yuan(50) {
+		t.Fatalf("held %v", held)
+	}
+	if res, err := f.journal.Verify(ctx); err != nil || !res.OK {
+		t.Fatalf("verify %+v %v", res, err)
+	}
+}
