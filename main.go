@@ -1,11 +1,10 @@
 // Command servicedesk runs the customer-service counter of a shopping mall:
-// the Fyne GUI by default, back-office subcommands otherwise.
+// the Fyne GUI by default, back-office subcommands otherwise. Run
+// `servicedesk help` for the list.
 package main
 
-import (
-	"os"
-)
+import "os"
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

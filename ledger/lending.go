@@ -177,4 +177,6 @@ type PrintQueue interface {
 	Reprint(ctx context.Context, actor Staff, receiptNo string) (PrintJob, error)
 	// Job returns one job by id.
 	Job(ctx context.Context, id int64) (PrintJob, error)
+	// Original returns the first (non-copy) job of a receipt, for previews.
+	Original(ctx context.Context, receiptNo string) (PrintJob, error)
 }

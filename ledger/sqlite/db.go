@@ -25,6 +25,9 @@ type Options struct {
 	Now    func() time.Time
 	Rand   io.Reader
 	Logger *slog.Logger
+	// BackupDir receives the copy taken before a migration; "" means beside
+	// the database file.
+	BackupDir string
 }
 
 // DB is an open service-desk database.
@@ -34,6 +37,8 @@ type DB struct {
 	now  func() time.Time
 	rand io.Reader
 	log  *slog.Logger
+	// backupDir is where pre-migration backups go ("" = beside the file).
+	backupDir string
 }
 
 // Open opens (creating if needed) and migrates the database at path. A
@@ -60,7 +65,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger}
+	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, backupDir: opt.BackupDir}
 	if err := d.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, err

@@ -4,7 +4,9 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,6 +84,12 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 	}
 	if current > 0 {
 		backup := fmt.Sprintf("%s.v%d-%s.bak", d.path, current, d.Now().Format("20060102T150405Z"))
+		if d.backupDir != "" {
+			if err := os.MkdirAll(d.backupDir, 0o700); err != nil {
+				return fmt.Errorf("backup dir: %w", err)
+			}
+			backup = filepath.Join(d.backupDir, filepath.Base(backup))
+		}
 		if _, err := d.db.ExecContext(ctx, "VACUUM INTO ?", backup); err != nil {
 			return fmt.Errorf("backup before migration: %w", err)
 		}

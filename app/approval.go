@@ -1,0 +1,70 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"servicedesk/ledger"
+)
+
+// approvalDialog asks a supervisor other than the acting clerk to approve an
+// action. It shows exactly what is approved: action, record and amount.
+type approvalDialog struct {
+	pop      *widget.PopUp
+	req      ledger.ApprovalRequest
+	what     *widget.Label
+	username *keyEntry
+	password *keyEntry
+	reason   *keyEntry
+	approve  *widget.Button
+	cancel   *widget.Button
+	message  *widget.Label
+	done     func(ledger.Approval)
+}
+
+// requestApproval opens the approval dialog; done runs only once approved.
+func (u *UI) requestApproval(req ledger.ApprovalRequest, done func(ledger.Approval)) *approvalDialog {
+	d := &approvalDialog{req: req, done: done}
+	text := T("审批事项：%s", req.Action) + "\n" + T("记录：%s", req.Record)
+	if req.Amount != 0 {
+		text += "\n" + T("金额：%s", req.Amount.String())
+	}
+	d.what = widget.NewLabel(text)
+	d.what.Wrapping = fyne.TextWrapWord
+	d.username = u.newKeyEntry(T("主管用户名"))
+	d.password = u.newPasswordEntry(T("主管密码"))
+	d.reason = u.newKeyEntry(T("原因"))
+	d.message = widget.NewLabel("")
+	d.message.Importance = widget.DangerImportance
+	d.message.Wrapping = fyne.TextWrapWord
+	d.approve = widget.NewButton(T("主管批准"), func() { u.doApprove(d) })
+	d.approve.Importance = widget.HighImportance
+	d.cancel = widget.NewButton(T("取消"), func() { d.pop.Hide() })
+	d.reason.OnSubmitted = func(string) { u.doApprove(d) }
+	box := container.NewVBox(
+		widget.NewLabelWithStyle(T("需要主管审批"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		d.what,
+		widget.NewForm(
+			widget.NewFormItem(T("主管"), d.username),
+			widget.NewFormItem(T("密码"), d.password),
+			widget.NewFormItem(T("原因"), d.reason)),
+		container.NewGridWithColumns(2, d.cancel, d.approve),
+		d.message)
+	d.pop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(460, 400), box), u.win.Canvas())
+	d.pop.Show()
+	u.win.Canvas().Focus(d.username)
+	return d
+}
+
+// doApprove checks the supervisor's credentials and the approval rules.
+func (u *UI) doApprove(d *approvalDialog) {
+	a, err := u.svc.Staff.Approve(u.ctx, d.req, d.username.Text, d.password.Text, d.reason.Text)
+	d.password.SetText("")
+	if err != nil {
+		d.message.SetText(ledger.ErrorMessage(err))
+		return
+	}
+	d.pop.Hide()
+	d.done(a)
+}

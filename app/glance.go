@@ -1,0 +1,95 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"servicedesk/ledger"
+)
+
+// glance is the right-hand "today at a glance" panel.
+type glance struct {
+	u         *UI
+	root      fyne.CanvasObject
+	deposits  *widget.Label
+	umbrellas *widget.Label
+	strollers *widget.Label
+	alerts    *widget.Label
+}
+
+func (u *UI) newGlance() *glance {
+	g := &glance{u: u}
+	big := fyne.TextStyle{Bold: true}
+	g.deposits = widget.NewLabelWithStyle("", fyne.TextAlignLeading, big)
+	g.umbrellas = widget.NewLabel("")
+	g.strollers = widget.NewLabel("")
+	g.alerts = widget.NewLabel("")
+	g.alerts.Wrapping = fyne.TextWrapWord
+	g.alerts.Importance = widget.WarningImportance
+	box := container.NewVBox(
+		widget.NewLabelWithStyle(T("今日概览"), fyne.TextAlignLeading, big),
+		widget.NewLabel(T("在押押金")), g.deposits,
+		widget.NewSeparator(), g.umbrellas, g.strollers,
+		widget.NewSeparator(), widget.NewLabel(T("提醒")), g.alerts)
+	scroll := container.NewVScroll(box)
+	scroll.SetMinSize(fyne.NewSize(210, 0))
+	g.root = scroll
+	return g
+}
+
+// refresh recomputes the panel from the services.
+func (g *glance) refresh() {
+	u := g.u
+	if u.svc.Lending == nil {
+		g.deposits.SetText("—")
+		return
+	}
+	held, err := u.svc.Lending.DepositsHeld(u.ctx)
+	if err != nil {
+		g.deposits.SetText(T("读取失败"))
+	} else {
+		g.deposits.SetText(held.String())
+	}
+	for _, k := range []struct {
+		kind  ledger.ItemKind
+		label *widget.Label
+	}{{ledger.KindUmbrella, g.umbrellas}, {ledger.KindStroller, g.strollers}} {
+		st, err := u.svc.Lending.Stock(u.ctx, k.kind)
+		if err != nil {
+			k.label.SetText(T(k.kind.Label()) + "：" + T("读取失败"))
+			continue
+		}
+		k.label.SetText(T("%s：在库 %d，借出 %d，损坏 %d", T(k.kind.Label()), st.OnHand, st.Out, st.Damaged))
+	}
+	var alerts []string
+	loans, _, err := u.svc.Lending.OpenLoans(u.ctx, "", 0, 1000)
+	if err == nil {
+		overdue := 0
+		for _, l := range loans {
+			if l.Overdue(u.cfg.Now(), u.settings.OverdueDays) {
+				overdue++
+			}
+		}
+		if overdue > 0 {
+			alerts = append(alerts, T("逾期未还 %d 件", overdue))
+		}
+	}
+	if u.svc.Print != nil {
+		if jobs, err := u.svc.Print.Pending(u.ctx); err == nil && len(jobs) > 0 {
+			alerts = append(alerts, T("未打印小票 %d 张", len(jobs)))
+		}
+	}
+	if len(alerts) == 0 {
+		g.alerts.SetText(T("无"))
+		return
+	}
+	text := ""
+	for i, a := range alerts {
+		if i > 0 {
+			text += "\n"
+		}
+		text += "• " + a
+	}
+	g.alerts.SetText(text)
+}

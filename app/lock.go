@@ -1,0 +1,71 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicedesk/ledger"
+)
+
+// lockScreen covers the counter after idle time. It is a modal pop-up over
+// the screen, so whatever the clerk had typed is still there after unlocking.
+type lockScreen struct {
+	pop      *widget.PopUp
+	who      *widget.Label
+	password *keyEntry
+	unlock   *widget.Button
+	logout   *widget.Button
+	message  *widget.Label
+}
+
+// shown reports whether the lock is up.
+func (l *lockScreen) shown() bool { return l.pop != nil && l.pop.Visible() }
+
+// hide takes the lock down.
+func (l *lockScreen) hide() {
+	if l.pop != nil {
+		l.pop.Hide()
+	}
+}
+
+// showLock puts the lock up over the current screen.
+func (u *UI) showLock() {
+	if u.lock == nil {
+		l := &lockScreen{}
+		l.who = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		l.password = u.newPasswordEntry(T("输入密码解锁"))
+		l.message = widget.NewLabel("")
+		l.message.Importance = widget.DangerImportance
+		l.unlock = widget.NewButtonWithIcon(T("解锁"), theme.LoginIcon(), func() { u.doUnlock() })
+		l.unlock.Importance = widget.HighImportance
+		l.logout = widget.NewButton(T("换人登录"), func() { u.Logout() })
+		l.password.OnSubmitted = func(string) { u.doUnlock() }
+		box := container.NewVBox(
+			widget.NewLabelWithStyle(T("服务台已锁定"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+			l.who, l.password, container.NewGridWithColumns(2, l.logout, l.unlock), l.message)
+		l.pop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(380, 230), box), u.win.Canvas())
+		u.lock = l
+	}
+	l := u.lock
+	st := u.Staff()
+	l.who.SetText(T("当班：%s（%s）", st.Name, T(st.Role.Label())))
+	l.password.SetText("")
+	l.message.SetText("")
+	l.pop.Show()
+	u.win.Canvas().Focus(l.password)
+}
+
+// doUnlock re-checks the password of the staff member on duty.
+func (u *UI) doUnlock() {
+	l := u.lock
+	err := u.svc.Staff.Unlock(u.ctx, u.Staff().ID, l.password.Text)
+	l.password.SetText("")
+	if err != nil {
+		l.message.SetText(ledger.ErrorMessage(err))
+		return
+	}
+	l.pop.Hide()
+	u.touch()
+}

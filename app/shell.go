@@ -1,0 +1,213 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"servicedesk/ledger"
+)
+
+// screen is one desk service's work area.
+type screen interface {
+	// content is the screen's widget tree, built once.
+	content() fyne.CanvasObject
+	// refresh reloads the screen's data.
+	refresh()
+	// focus puts the cursor where the common action starts.
+	focus()
+}
+
+// navItem is one entry of the left-hand service list.
+type navItem struct {
+	key    fyne.KeyName
+	id     string
+	label  string
+	admin  bool // only admins and supervisors see it
+	make   func() screen
+	count  func() string // live count shown beside the label; nil for none
+	button *widget.Button
+}
+
+// shell is the counter's main window layout: scan box on top, services on
+// the left, the work area in the centre, today at a glance on the right and
+// the status bar at the bottom.
+type shell struct {
+	u       *UI
+	root    fyne.CanvasObject
+	title   *canvas.Text
+	scan    *keyEntry
+	nav     []*navItem
+	screens map[string]screen
+	current string
+	work    *fyne.Container
+	heading *widget.Label
+	glance  *glance
+	status  *statusBar
+}
+
+// showShell shows the counter, building it on first use after login.
+func (u *UI) showShell() {
+	if u.shell == nil {
+		u.shell = u.newShell()
+		u.shell.open("umbrella")
+	}
+	u.shell.title.Text = u.settings.MallName + " · " + u.settings.CounterName
+	u.shell.title.Refresh()
+	u.win.SetContent(u.shell.root)
+	u.shell.refreshAll()
+	if s := u.shell.screens[u.shell.current]; s != nil {
+		s.focus()
+	}
+}
+
+func (u *UI) newShell() *shell {
+	s := &shell{u: u, screens: map[string]screen{}}
+	s.title = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
+	s.title.TextSize = 22
+	s.title.TextStyle.Bold = true
+	s.scan = u.newKeyEntry(T("扫描或输入凭证号（F12）"))
+	s.scan.OnSubmitted = func(text string) {
+		s.scan.SetText("")
+		u.handleScan(text)
+	}
+	s.nav = u.navItems()
+	navBox := container.NewVBox()
+	for _, it := range s.nav {
+		if it.admin && !u.Staff().Role.CanApprove() {
+			continue
+		}
+		it := it
+		it.button = widget.NewButton("", func() { u.touch(); s.open(it.id) })
+		it.button.Alignment = widget.ButtonAlignLeading
+		navBox.Add(it.button)
+	}
+	s.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.work = container.NewStack()
+	s.glance = u.newGlance()
+	s.status = u.newStatusBar()
+	top := container.NewBorder(nil, nil, s.title, nil, s.scan)
+	center := container.NewBorder(s.heading, nil, nil, nil, s.work)
+	left := container.NewVScroll(navBox)
+	left.SetMinSize(fyne.NewSize(190, 0))
+	s.root = container.NewBorder(
+		container.NewVBox(container.NewPadded(top), widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), s.status.root),
+		left, s.glance.root,
+		container.NewPadded(center))
+	return s
+}
+
+// navItems lists the desk services with their keys.
+func (u *UI) navItems() []*navItem {
+	return []*navItem{
+		{key: fyne.KeyF1, id: "umbrella", label: T("雨伞"), make: func() screen { return u.newLendingScreen(ledger.KindUmbrella) }, count: u.outCount(ledger.KindUmbrella)},
+		{key: fyne.KeyF2, id: "stroller", label: T("童车"), make: func() screen { return u.newLendingScreen(ledger.KindStroller) }, count: u.outCount(ledger.KindStroller)},
+		{key: fyne.KeyF3, id: "medicine", label: T("药品"), make: func() screen { return u.newPlaceholder(T("应急药品")) }},
+		{key: fyne.KeyF4, id: "lost", label: T("失物招领"), make: func() screen { return u.newPlaceholder(T("失物登记认领")) }},
+		{key: fyne.KeyF5, id: "points", label: T("积分卡"), make: func() screen { return u.newPlaceholder(T("积分卡")) }},
+		{key: fyne.KeyF6, id: "invoice", label: T("发票"), make: func() screen { return u.newPlaceholder(T("代开发票")) }},
+		{key: fyne.KeyF7, id: "broadcast", label: T("广播"), make: func() screen { return u.newPlaceholder(T("广播")) }},
+		{key: fyne.KeyF8, id: "dayclose", label: T("日结"), make: func() screen { return u.newPlaceholder(T("日结")) }},
+		{key: fyne.KeyF9, id: "devices", label: T("设备"), make: func() screen { return u.newPlaceholder(T("设备")) }},
+		{key: fyne.KeyF10, id: "staff", label: T("员工"), admin: true, make: func() screen { return u.newStaffScreen() }},
+		{key: fyne.KeyF11, id: "settings", label: T("设置"), admin: true, make: func() screen { return u.newSettingsScreen() }},
+	}
+}
+
+// outCount returns a live "n 借出" counter for a lending kind.
+func (u *UI) outCount(kind ledger.ItemKind) func() string {
+	return func() string {
+		if u.svc.Lending == nil {
+			return ""
+		}
+		st, err := u.svc.Lending.Stock(u.ctx, kind)
+		if err != nil || st.Out == 0 {
+			return ""
+		}
+		return T("%d 借出", st.Out)
+	}
+}
+
+// open switches the work area to the service id.
+func (s *shell) open(id string) {
+	var it *navItem
+	for _, n := range s.nav {
+		if n.id == id && n.button != nil {
+			it = n
+		}
+	}
+	if it == nil {
+		return
+	}
+	sc, ok := s.screens[id]
+	if !ok {
+		sc = it.make()
+		s.screens[id] = sc
+	}
+	s.current = id
+	s.heading.SetText(it.label)
+	s.work.Objects = []fyne.CanvasObject{sc.content()}
+	s.work.Refresh()
+	sc.refresh()
+	s.refreshNav()
+	sc.focus()
+}
+
+// Current returns the id of the open service.
+func (s *shell) Current() string { return s.current }
+
+// key handles F1–F12 and Esc on the main screen.
+func (s *shell) key(k fyne.KeyName) bool {
+	if k == fyne.KeyF12 {
+		s.u.win.Canvas().Focus(s.scan)
+		return true
+	}
+	if k == fyne.KeyEscape {
+		if sc := s.screens[s.current]; sc != nil {
+			if b, ok := sc.(interface{ back() }); ok {
+				b.back()
+			}
+			sc.focus()
+		}
+		return true
+	}
+	for _, it := range s.nav {
+		if it.key == k && it.button != nil {
+			s.open(it.id)
+			return true
+		}
+	}
+	return false
+}
+
+// refreshNav updates the labels and live counts of the service list.
+func (s *shell) refreshNav() {
+	for _, it := range s.nav {
+		if it.button == nil {
+			continue
+		}
+		label := string(it.key) + "  " + it.label
+		if it.count != nil {
+			if c := it.count(); c != "" {
+				label += "  (" + c + ")"
+			}
+		}
+		it.button.SetText(label)
+		if it.id == s.current {
+			it.button.Importance = widget.HighImportance
+		} else {
+			it.button.Importance = widget.MediumImportance
+		}
+		it.button.Refresh()
+	}
+}
+
+// refreshAll reloads the counts, the glance panel and the status bar.
+func (s *shell) refreshAll() {
+	s.refreshNav()
+	s.glance.refresh()
+	s.status.refresh()
+}

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// statusBar shows who is on duty, the devices' state and the clock.
+type statusBar struct {
+	u       *UI
+	root    fyne.CanvasObject
+	staff   *widget.Label
+	printer *widget.Label
+	reader  *widget.Label
+	queue   *widget.Label
+	clock   *widget.Label
+	logout  *widget.Button
+	passwd  *widget.Button
+}
+
+func (u *UI) newStatusBar() *statusBar {
+	b := &statusBar{u: u}
+	b.staff = widget.NewLabel("")
+	b.printer = widget.NewLabel("")
+	b.reader = widget.NewLabel("")
+	b.queue = widget.NewLabel("")
+	b.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
+	b.logout = widget.NewButtonWithIcon(T("交班/退出"), theme.LogoutIcon(), func() { u.Logout() })
+	b.passwd = widget.NewButton(T("改密码"), func() { u.showChangePassword(false) })
+	b.root = container.NewHBox(b.staff, widget.NewSeparator(), b.printer, widget.NewSeparator(), b.reader,
+		widget.NewSeparator(), b.queue, spacer(), b.clock, b.passwd, b.logout)
+	return b
+}
+
+// deviceText formats one device state for the bar.
+func deviceText(name string, src func() DeviceState) (string, widget.Importance) {
+	if src == nil {
+		return name + T("：未配置"), widget.LowImportance
+	}
+	st := src()
+	if st.OK {
+		return name + "：" + st.Label, widget.SuccessImportance
+	}
+	return name + "：" + st.Label, widget.DangerImportance
+}
+
+// refresh updates every field; the app calls it every second via fyne.Do.
+func (b *statusBar) refresh() {
+	u := b.u
+	st := u.Staff()
+	b.staff.SetText(T("当班：%s（%s）", st.Name, T(st.Role.Label())))
+	text, imp := deviceText(T("打印机"), u.cfg.Printer)
+	b.printer.Importance = imp
+	b.printer.SetText(text)
+	text, imp = deviceText(T("读卡器"), u.cfg.CardReader)
+	b.reader.Importance = imp
+	b.reader.SetText(text)
+	b.queue.SetText("")
+	if u.svc.Print != nil {
+		if jobs, err := u.svc.Print.Pending(u.ctx); err == nil && len(jobs) > 0 {
+			b.queue.Importance = widget.WarningImportance
+			b.queue.SetText(T("待打印 %d 张", len(jobs)))
+		}
+	}
+	b.clock.SetText(u.now().Format("2006-01-02 15:04:05"))
+}

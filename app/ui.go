@@ -1,0 +1,229 @@
+// Package app is the Fyne GUI of the service desk: one window laid out for a
+// clerk serving a queue, one file per screen, widget references kept on
+// structs so tests can tap and type through them.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"servicedesk/ledger"
+)
+
+// Services are the ledger services the screens call. Optional services may
+// be nil; their screens then say the service is not available.
+type Services struct {
+	Staff    ledger.StaffService
+	Settings ledger.SettingsService
+	Journal  ledger.JournalService
+	Lending  Lending
+	Print    ledger.PrintQueue
+}
+
+// Lending is the lending service with the lookups the screens need.
+type Lending interface {
+	ledger.LendingService
+	// LoanByToken verifies a scanned QR token and returns its loan.
+	LoanByToken(ctx context.Context, token string) (ledger.Loan, error)
+	// StillOut lists every umbrella and stroller still out.
+	StillOut(ctx context.Context) ([]ledger.Loan, error)
+}
+
+// DeviceState is what the status bar shows about one device.
+type DeviceState struct {
+	Label string // Chinese state, e.g. 正常, 缺纸, 未连接
+	OK    bool
+}
+
+// Config carries the injected clock, logger and device state sources.
+type Config struct {
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Printer and CardReader report device state for the status bar; nil
+	// means "not configured".
+	Printer    func() DeviceState
+	CardReader func() DeviceState
+	// Changed is called after every change of state (e.g. to wake the print
+	// worker); nil for none.
+	Changed func()
+}
+
+// UI is the whole counter application window.
+type UI struct {
+	app fyne.App
+	win fyne.Window
+	svc Services
+	cfg Config
+	ctx context.Context
+
+	mu           sync.Mutex
+	staff        ledger.Staff // on duty; zero when logged out
+	settings     ledger.Settings
+	lastActivity time.Time
+	lastError    string
+
+	setup  *setupScreen
+	login  *loginScreen
+	shell  *shell
+	lock   *lockScreen
+	passwd *changePasswordScreen
+}
+
+// New builds the UI in window w. Call Start to show the first screen.
+func New(a fyne.App, w fyne.Window, svc Services, cfg Config) *UI {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	u := &UI{app: a, win: w, svc: svc, cfg: cfg, ctx: context.Background()}
+	u.lastActivity = cfg.Now()
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		u.touch()
+		u.globalKey(k.Name)
+	})
+	w.Canvas().SetOnTypedRune(u.strayRune)
+	return u
+}
+
+// Start shows the setup screen on a fresh install, the login screen otherwise.
+func (u *UI) Start() error {
+	set, err := u.svc.Settings.Settings(u.ctx)
+	if err != nil {
+		return err
+	}
+	u.settings = set
+	need, err := u.svc.Staff.NeedsSetup(u.ctx)
+	if err != nil {
+		return err
+	}
+	if need {
+		u.showSetup()
+	} else {
+		u.showLogin()
+	}
+	return nil
+}
+
+// Window returns the main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// Staff returns the staff member on duty (zero when logged out).
+func (u *UI) Staff() ledger.Staff {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.staff
+}
+
+// touch records user activity for the idle lock.
+func (u *UI) touch() {
+	u.mu.Lock()
+	u.lastActivity = u.cfg.Now()
+	u.mu.Unlock()
+}
+
+// CheckIdle locks the counter when nobody touched it for the configured
+// idle time. The app calls it every few seconds; tests call it directly.
+func (u *UI) CheckIdle() {
+	u.mu.Lock()
+	idle := u.cfg.Now().Sub(u.lastActivity)
+	onDuty := u.staff.ID != 0
+	limit := u.settings.IdleLock
+	u.mu.Unlock()
+	if onDuty && limit > 0 && idle >= limit && (u.lock == nil || !u.lock.shown()) {
+		u.cfg.Logger.Info("counter locked after idle time", "idle", idle.Round(time.Second).String())
+		u.showLock()
+	}
+}
+
+// Locked reports whether the idle lock is showing.
+func (u *UI) Locked() bool { return u.lock != nil && u.lock.shown() }
+
+// globalKey handles the window's keys; it reports whether k was used.
+func (u *UI) globalKey(k fyne.KeyName) bool {
+	if !isGlobalKey(k) {
+		return false
+	}
+	if u.Locked() {
+		return true
+	}
+	if u.shell != nil && u.win.Content() == u.shell.root {
+		return u.shell.key(k)
+	}
+	return false
+}
+
+// strayRune sends typing that lands on no widget (a keyboard-wedge scanner
+// with nothing focused) to the scan box.
+func (u *UI) strayRune(r rune) {
+	u.touch()
+	if u.shell == nil || u.Locked() || u.win.Content() != u.shell.root {
+		return
+	}
+	u.shell.scan.TypedRune(r)
+	u.win.Canvas().Focus(u.shell.scan)
+}
+
+// showError shows err's Chinese message; the details go to the log.
+func (u *UI) showError(err error) {
+	if err == nil {
+		return
+	}
+	if ledger.ErrorCode(err) == ledger.EINTERNAL {
+		u.cfg.Logger.Error("operation failed", "err", err)
+	}
+	msg := ledger.ErrorMessage(err)
+	u.mu.Lock()
+	u.lastError = msg
+	u.mu.Unlock()
+	label := widget.NewLabel(msg)
+	label.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(T("无法完成操作"), T("知道了"), container.NewGridWrap(fyne.NewSize(420, 80), label), u.win)
+	d.Show()
+}
+
+// LastError returns the last error message shown to the clerk.
+func (u *UI) LastError() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.lastError
+}
+
+// info shows a short confirmation message.
+func (u *UI) info(title, msg string) {
+	label := widget.NewLabel(msg)
+	label.Wrapping = fyne.TextWrapWord
+	dialog.NewCustom(title, T("知道了"), container.NewGridWrap(fyne.NewSize(420, 80), label), u.win).Show()
+}
+
+// now returns the counter's current time in its zone.
+func (u *UI) now() time.Time { return u.cfg.Now().In(u.settings.Location()) }
+
+// reloadSettings refreshes the cached settings after a change.
+func (u *UI) reloadSettings() {
+	if set, err := u.svc.Settings.Settings(u.ctx); err == nil {
+		u.mu.Lock()
+		u.settings = set
+		u.mu.Unlock()
+	}
+}
+
+// ApplyTheme installs the counter theme (bundled CJK font, larger type).
+func ApplyTheme(a fyne.App) { a.Settings().SetTheme(newDeskTheme()) }
+
+// Tick refreshes the clock and device state and checks the idle lock. The
+// app calls it once a second on the UI goroutine (fyne.Do).
+func (u *UI) Tick() {
+	u.CheckIdle()
+	if u.shell != nil && u.win.Content() == u.shell.root {
+		u.shell.status.refresh()
+	}
+}

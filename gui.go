@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"servicedesk/app"
+	"servicedesk/ledger/sqlite"
+	"servicedesk/version"
+)
+
+// appID is the Fyne application ID (also in FyneApp.toml).
+const appID = "cn.mall.servicedesk"
+
+// gui starts the counter window.
+func (e env) gui(args []string) int {
+	fs := e.newFlags("servicedesk")
+	dbPath := fs.String("db", defaultDBPath(), "database file")
+	demo := fs.Bool("demo", false, "throw-away database with sample staff and data")
+	showVersion := fs.Bool("version", false, "print the version")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(e.stdout, "servicedesk", version.String())
+		return exitOK
+	}
+	ctx := context.Background()
+	if *demo {
+		dir, err := os.MkdirTemp("", "servicedesk-demo-")
+		if err != nil {
+			return e.fail(fmt.Errorf("demo dir: %w", err))
+		}
+		defer os.RemoveAll(dir)
+		*dbPath = filepath.Join(dir, "demo.db")
+	}
+	if err := os.MkdirAll(filepath.Dir(*dbPath), 0o700); err != nil {
+		return e.fail(fmt.Errorf("create data dir: %w", err))
+	}
+	logFile, err := openRotating(filepath.Join(filepath.Dir(*dbPath), "servicedesk.log"), 5<<20, 5)
+	if err != nil {
+		return e.fail(err)
+	}
+	defer logFile.Close()
+	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log.Info("starting", "version", version.String(), "demo", *demo)
+
+	db, err := openDB(ctx, *dbPath, log)
+	if err != nil {
+		return e.fail(err)
+	}
+	defer db.Close()
+	svc := services(db)
+	if *demo {
+		if err := seedDemo(ctx, db, time.Now); err != nil {
+			return e.fail(err)
+		}
+		fmt.Fprintln(e.stdout, "演示模式 demo: 账户 li（柜员）/ wang（主管）/ admin（管理员），密码均为", demoPassword)
+	}
+	set, err := svc.Settings.Settings(ctx)
+	if err != nil {
+		return e.fail(err)
+	}
+	if err := app.LoadLanguage(set.Language); err != nil {
+		log.Warn("translations not loaded", "err", err)
+	}
+
+	a := fyneapp.NewWithID(appID)
+	app.ApplyTheme(a)
+	w := a.NewWindow("服务台 Service Desk " + version.String())
+	w.Resize(fyne.NewSize(1280, 800))
+	u := app.New(a, w, svc, app.Config{Logger: log})
+	if err := u.Start(); err != nil {
+		return e.fail(err)
+	}
+	stop := make(chan struct{})
+	go tick(u, stop)
+	w.ShowAndRun()
+	close(stop)
+	log.Info("stopped")
+	return exitOK
+}
+
+// services wires the SQLite implementations to the GUI's interfaces.
+func services(db *sqlite.DB) app.Services {
+	return app.Services{
+		Staff:    sqlite.NewStaffService(db),
+		Settings: sqlite.NewSettingsService(db),
+		Journal:  sqlite.NewJournalService(db),
+		Lending:  sqlite.NewLendingService(db),
+		Print:    sqlite.NewPrintQueue(db),
+	}
+}
+
+// tick refreshes the status bar and checks the idle lock once a second.
+func tick(u *app.UI, stop <-chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			fyne.Do(u.Tick)
+		}
+	}
+}
