@@ -2,10 +2,5 @@ package main
 
 import "fmt"
 
-func (e env) devices(args []string) int { fmt.Fprintln(e.stderr, "devices: pending"); return exitUsage }
-func (e env) printTest(args []string) int {
-	fmt.Fprintln(e.stderr, "print-test: pending")
-	return exitUsage
-}
 func (e env) report(args []string) int { fmt.Fprintln(e.stderr, "report: pending"); return exitUsage }
 func (e env) export(args []string) int { fmt.Fprintln(e.stderr, "export: pending"); return exitUsage }
