@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,6 +21,90 @@ type Settings struct {
 	// DamagePrices maps a damage description to its compensation charge.
 	DamagePrices []PriceItem
 	Language     string // "zh" or "en"
+	// Devices are the serial devices at the counter.
+	Devices DeviceSettings
+}
+
+// SerialPort names a serial port and its line settings. An empty Name means
+// the device is not connected. Zero numbers and empty strings mean the
+// 9600 8N1 defaults.
+type SerialPort struct {
+	Name     string // "/dev/ttyUSB0", "COM3", or "file:/path" to capture bytes
+	Baud     int
+	DataBits int
+	Parity   string // none, odd, even, mark, space
+	StopBits string // 1, 1.5, 2
+}
+
+// DeviceSettings configure the receipt printer, card reader and QR scanner.
+type DeviceSettings struct {
+	Printer SerialPort
+	// PaperWidth is the receipt width in columns: 32 (58 mm) or 48 (80 mm).
+	PaperWidth int
+	// RasterQR prints QR codes as bitmaps, for printers without a QR engine
+	// (slow at 9600 baud: seconds per receipt).
+	RasterQR      bool
+	CardReader    SerialPort
+	ReaderFraming string // rdm6300, id12, em18, lines, wiegand-hex, wiegand-dec
+	Scanner       SerialPort
+}
+
+// ReaderFramings lists the card-reader framings the devices layer supports.
+func ReaderFramings() []string {
+	return []string{"rdm6300", "id12", "em18", "lines", "wiegand-hex", "wiegand-dec"}
+}
+
+// Validate checks the device settings and returns the first problem in Chinese.
+func (d DeviceSettings) Validate() error {
+	ports := map[string]string{}
+	for _, p := range []struct {
+		port  SerialPort
+		label string
+	}{{d.Printer, "打印机"}, {d.CardReader, "读卡器"}, {d.Scanner, "扫码枪"}} {
+		if err := p.port.validate(p.label); err != nil {
+			return err
+		}
+		name := strings.TrimSpace(p.port.Name)
+		if name == "" {
+			continue
+		}
+		if other, dup := ports[name]; dup {
+			return Errorf(EINVALID, "%s和%s不能使用同一个串口 %s", other, p.label, name)
+		}
+		ports[name] = p.label
+	}
+	if d.PaperWidth != 32 && d.PaperWidth != 48 {
+		return Errorf(EINVALID, "纸宽须为 32 列（58mm）或 48 列（80mm）")
+	}
+	if !slices.Contains(ReaderFramings(), d.ReaderFraming) {
+		return Errorf(EINVALID, "读卡器数据格式无效：%s", d.ReaderFraming)
+	}
+	return nil
+}
+
+// validate checks one port's line settings; label names the device.
+func (p SerialPort) validate(label string) error {
+	name := strings.TrimSpace(p.Name)
+	if name != p.Name || utf8.RuneCountInString(name) > 200 || name == "file:" {
+		return Errorf(EINVALID, "%s串口名称无效", label)
+	}
+	if p.Baud != 0 && (p.Baud < 50 || p.Baud > 4000000) {
+		return Errorf(EINVALID, "%s波特率无效：%d", label, p.Baud)
+	}
+	if p.DataBits != 0 && (p.DataBits < 5 || p.DataBits > 8) {
+		return Errorf(EINVALID, "%s数据位须在5到8之间", label)
+	}
+	switch p.Parity {
+	case "", "none", "odd", "even", "mark", "space":
+	default:
+		return Errorf(EINVALID, "%s校验位无效：%s", label, p.Parity)
+	}
+	switch p.StopBits {
+	case "", "1", "1.5", "2":
+	default:
+		return Errorf(EINVALID, "%s停止位无效：%s", label, p.StopBits)
+	}
+	return nil
 }
 
 // PriceItem is one line of a price list (damage compensation, lost item).
@@ -47,6 +132,7 @@ func DefaultSettings() Settings {
 			{Name: "严重损坏无法修复", Price: Yuan(50)},
 		},
 		Language: "zh",
+		Devices:  DeviceSettings{PaperWidth: 32, ReaderFraming: "rdm6300"},
 	}
 }
 
@@ -98,5 +184,5 @@ func (s Settings) Validate() error {
 	if s.Language != "zh" && s.Language != "en" {
 		return Errorf(EINVALID, "界面语言须为 zh 或 en")
 	}
-	return nil
+	return s.Devices.Validate()
 }
