@@ -24,6 +24,8 @@ func (u *UI) newGlance() *glance {
 	g.deposits = widget.NewLabelWithStyle("", fyne.TextAlignLeading, big)
 	g.umbrellas = widget.NewLabel("")
 	g.strollers = widget.NewLabel("")
+	g.umbrellas.Wrapping = fyne.TextWrapWord
+	g.strollers.Wrapping = fyne.TextWrapWord
 	g.alerts = widget.NewLabel("")
 	g.alerts.Wrapping = fyne.TextWrapWord
 	g.alerts.Importance = widget.WarningImportance

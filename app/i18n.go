@@ -8,21 +8,22 @@ import (
 	"servicedesk/assets"
 )
 
-// LoadLanguage registers the app's translations. The UI strings are written
-// in Chinese and used as translation keys, so Chinese needs no table. For
-// English the English table is registered for the system's own locale, so
-// it wins whatever the PC's locale is. Fyne keeps translations process-wide:
-// call once at start, before building any screen.
+// LoadLanguage registers the app's translations for code ("zh" or "en").
+// UI strings are written in Chinese and used as translation keys. The chosen
+// table is registered for the PC's own locale, so the counter's setting wins
+// whatever language Windows or Linux is set to. Fyne keeps translations
+// process-wide: call once at start, before building any screen.
 func LoadLanguage(code string) error {
-	if code != "en" {
-		return nil
+	file := "translations/zh.json"
+	if code == "en" {
+		file = "translations/en.json"
 	}
-	data, err := assets.Translations.ReadFile("translations/en.json")
+	data, err := assets.Translations.ReadFile(file)
 	if err != nil {
-		return fmt.Errorf("read english translations: %w", err)
+		return fmt.Errorf("read translations: %w", err)
 	}
 	if err := lang.AddTranslationsForLocale(data, lang.SystemLocale()); err != nil {
-		return fmt.Errorf("load english translations: %w", err)
+		return fmt.Errorf("load translations: %w", err)
 	}
 	return nil
 }

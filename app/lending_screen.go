@@ -120,7 +120,9 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 		s.reminder,
 		container.NewGridWithColumns(2, s.item, s.picker),
 		s.phone, s.lend))
-	returnButtons := container.NewGridWithColumns(3, s.fine, container.NewBorder(nil, nil, nil, s.damaged, s.damage), s.lost)
+	var returnButtons fyne.CanvasObject = container.NewVBox(
+		container.NewGridWithColumns(2, s.fine, s.lost),
+		container.NewBorder(nil, nil, nil, s.damaged, s.damage))
 	if kind == ledger.KindStroller {
 		returnButtons = container.NewGridWithColumns(2, s.fine, s.lost)
 	}
@@ -129,7 +131,8 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 		s.loanInfo, returnButtons, s.reprint))
 	stockBox := widget.NewAccordion(widget.NewAccordionItem(T("库存管理"), container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.add, s.addItems),
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.markIn, s.markBad, s.retire), s.itemPick),
+		s.itemPick,
+		container.NewHBox(s.markIn, s.markBad, s.retire),
 		s.stockInfo)))
 	listHead := container.NewHBox(widget.NewLabelWithStyle(T("借出中"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		spacer(), s.pageInfo, s.prev, s.next)

@@ -148,7 +148,7 @@ func (s *shell) open(id string) {
 		s.screens[id] = sc
 	}
 	s.current = id
-	s.heading.SetText(it.label)
+	s.heading.SetText(string(it.key) + "  " + it.label)
 	s.work.Objects = []fyne.CanvasObject{sc.content()}
 	s.work.Refresh()
 	sc.refresh()
