@@ -54,6 +54,7 @@ func (u *UI) requestApproval(req ledger.ApprovalRequest, done func(ledger.Approv
 	d.pop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(460, 400), box), u.win.Canvas())
 	d.pop.Show()
 	u.win.Canvas().Focus(d.username)
+	u.lastApproval = d
 	return d
 }
 

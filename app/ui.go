@@ -74,6 +74,8 @@ type UI struct {
 	shell  *shell
 	lock   *lockScreen
 	passwd *changePasswordScreen
+	// lastApproval is the approval dialog shown last (tests tap through it).
+	lastApproval *approvalDialog
 }
 
 // New builds the UI in window w. Call Start to show the first screen.
