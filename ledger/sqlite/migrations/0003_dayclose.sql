@@ -10,3 +10,12 @@ BEGIN SELECT RAISE(ABORT, 'business day closed: never changed'); END;
 CREATE TRIGGER business_days_no_delete BEFORE DELETE ON business_days
 BEGIN SELECT RAISE(ABORT, 'business days are never deleted'); END;
 CREATE INDEX loans_lend_seq ON loans(lend_seq);
+-- Receipt numbers are per business date (20261125-0007). When a day is
+-- closed and the next business day opens on the same calendar date, it
+-- continues that date's numbering instead of starting at 0001 again.
+CREATE TRIGGER business_days_continue_receipts AFTER INSERT ON business_days
+BEGIN
+	UPDATE business_days SET next_receipt = (
+		SELECT max(next_receipt) FROM business_days WHERE business_date = NEW.business_date AND id <> NEW.id)
+	WHERE id = NEW.id AND EXISTS (SELECT 1 FROM business_days WHERE business_date = NEW.business_date AND id <> NEW.id);
+END;
