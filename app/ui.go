@@ -53,6 +53,9 @@ type Config struct {
 	// Changed is called after every change of state (e.g. to wake the print
 	// worker); nil for none.
 	Changed func()
+	// Devices backs the devices screen (ports, reader diagnostics, test
+	// page, re-opening devices after a save); nil means no devices wired.
+	Devices DevicePanel
 }
 
 // UI is the whole counter application window.
@@ -76,6 +79,10 @@ type UI struct {
 	passwd *changePasswordScreen
 	// lastApproval is the approval dialog shown last (tests tap through it).
 	lastApproval *approvalDialog
+	// pending is the open confirmation, answered by Enter or Esc.
+	pending *dialog.ConfirmDialog
+	// message is the open error or info dialog, closed by Enter or Esc.
+	message dialog.Dialog
 }
 
 // New builds the UI in window w. Call Start to show the first screen.
@@ -149,8 +156,23 @@ func (u *UI) CheckIdle() {
 // Locked reports whether the idle lock is showing.
 func (u *UI) Locked() bool { return u.lock != nil && u.lock.shown() }
 
+// showMessage shows a message dialog that Enter or Esc closes.
+func (u *UI) showMessage(d dialog.Dialog) {
+	u.message = d
+	d.SetOnClosed(func() {
+		if u.message == d {
+			u.message = nil
+		}
+	})
+	u.win.Canvas().Unfocus()
+	d.Show()
+}
+
 // globalKey handles the window's keys; it reports whether k was used.
 func (u *UI) globalKey(k fyne.KeyName) bool {
+	if u.dialogKey(k) {
+		return true
+	}
 	if !isGlobalKey(k) {
 		return false
 	}
@@ -189,7 +211,7 @@ func (u *UI) showError(err error) {
 	label := widget.NewLabel(msg)
 	label.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(T("无法完成操作"), T("知道了"), container.NewGridWrap(fyne.NewSize(420, 80), label), u.win)
-	d.Show()
+	u.showMessage(d)
 }
 
 // LastError returns the last error message shown to the clerk.
@@ -203,7 +225,7 @@ func (u *UI) LastError() string {
 func (u *UI) info(title, msg string) {
 	label := widget.NewLabel(msg)
 	label.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom(title, T("知道了"), container.NewGridWrap(fyne.NewSize(420, 80), label), u.win).Show()
+	u.showMessage(dialog.NewCustom(title, T("知道了"), container.NewGridWrap(fyne.NewSize(420, 80), label), u.win))
 }
 
 // now returns the counter's current time in its zone.
