@@ -28,10 +28,15 @@ func (u *UI) newPasswordEntry(placeholder string) *keyEntry {
 	return e
 }
 
-// TypedKey forwards global keys and records activity.
+// TypedKey forwards global keys and records activity. Enter in an entry
+// that holds text (a scan, a typed code) closes an open message and submits,
+// so a message never swallows the next customer's scan.
 func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 	e.ui.touch()
-	if e.ui.globalKey(k.Name) {
+	enter := k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter
+	if enter && e.ui.pending == nil && e.ui.message != nil && e.Text != "" {
+		e.ui.closeMessage()
+	} else if e.ui.globalKey(k.Name) {
 		return
 	}
 	e.Entry.TypedKey(k)

@@ -267,14 +267,7 @@ func (s *lendingScreen) askLend() {
 	} else {
 		msg += "\n" + T("免费，仅限广场内使用")
 	}
-	s.confirm = dialog.NewConfirm(T("确认借出"), msg, func(ok bool) {
-		if ok {
-			s.doLend(number, phone)
-		}
-	}, s.u.win)
-	s.confirm.SetConfirmText(T("确认"))
-	s.confirm.SetDismissText(T("取消"))
-	s.confirm.Show()
+	s.confirm = s.u.ask(T("确认借出"), msg, func() { s.doLend(number, phone) })
 }
 
 // doLend registers the loan; the receipt is queued by the service.
@@ -389,14 +382,7 @@ func (s *lendingScreen) askReturn(outcome ledger.ReturnOutcome) {
 		})
 		return
 	}
-	s.confirm = dialog.NewConfirm(T("确认归还"), msg, func(ok bool) {
-		if ok {
-			s.doReturn(req)
-		}
-	}, s.u.win)
-	s.confirm.SetConfirmText(T("确认"))
-	s.confirm.SetDismissText(T("取消"))
-	s.confirm.Show()
+	s.confirm = s.u.ask(T("确认归还"), msg, func() { s.doReturn(req) })
 }
 
 // doReturn closes the loan and shows the return slip.

@@ -173,3 +173,36 @@ func TestForcedPasswordChangeAfterReset(t *testing.T) {
 		t.Fatalf("counter not shown: %q", c.message.Text)
 	}
 }
+
+func TestKeyboardOnlyLendAndReturn(t *testing.T) {
+	h := newHarness(t, true)
+	sh := h.mustShell("li")
+	s := h.lending(ledger.KindUmbrella)
+	enter := &fyne.KeyEvent{Name: fyne.KeyReturn}
+	test.Type(s.item, "U-001")
+	s.item.TypedKey(enter) // ask
+	s.item.TypedKey(enter) // confirm with Enter, focus anywhere
+	if h.ui.pending != nil || s.preview == nil {
+		t.Fatalf("Enter did not confirm: pending=%v err=%q", h.ui.pending != nil, h.ui.LastError())
+	}
+	h.win.Canvas().OnTypedKey()(enter) // close the receipt preview
+	if h.ui.message != nil {
+		t.Fatal("Enter did not close the receipt preview")
+	}
+	l := s.preview.doc.QR
+	// A wedge scanner types into nothing focused: the scan box takes it.
+	h.win.Canvas().Unfocus()
+	for _, r := range l {
+		h.win.Canvas().OnTypedRune()(r)
+	}
+	sh.scan.TypedKey(enter)
+	if s.loan == nil || s.loan.Token != l {
+		t.Fatalf("scan did not open the loan: %q", h.ui.LastError())
+	}
+	// Esc cancels a confirmation: nothing changes.
+	test.Tap(s.fine)
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if got, _ := h.svc.Lending.Loan(h.ui.ctx, s.loan.ID); got.Status != ledger.LoanOpen || h.ui.pending != nil {
+		t.Fatal("Esc did not cancel the return")
+	}
+}
