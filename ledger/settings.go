@@ -1,9 +1,11 @@
 package ledger
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -23,6 +25,9 @@ type Settings struct {
 	Language     string // "zh" or "en"
 	// Devices are the serial devices at the counter.
 	Devices DeviceSettings
+	// ReportFolder, when set, receives the end-of-day PDF automatically at
+	// each day close (an absolute folder path); "" means no automatic PDF.
+	ReportFolder string `json:",omitempty"`
 }
 
 // SerialPort names a serial port and its line settings. An empty Name means
@@ -183,6 +188,11 @@ func (s Settings) Validate() error {
 	}
 	if s.Language != "zh" && s.Language != "en" {
 		return Errorf(EINVALID, "界面语言须为 zh 或 en")
+	}
+	if f := s.ReportFolder; f != "" {
+		if !filepath.IsAbs(f) || utf8.RuneCountInString(f) > 260 || strings.ContainsFunc(f, unicode.IsControl) {
+			return Errorf(EINVALID, "日结报表文件夹须为完整路径（不超过260个字符），或留空")
+		}
 	}
 	return s.Devices.Validate()
 }
