@@ -69,7 +69,7 @@ func (u *UI) showReceipt(receiptNo string) *receiptPreview {
 	}
 	p, view := newReceiptView(doc)
 	scroll := container.NewVScroll(view)
-	scroll.SetMinSize(fyne.NewSize(380, 480))
+	scroll.SetMinSize(fyne.NewSize(400, 600))
 	p.dialog = dialog.NewCustom(T("小票 %s", receiptNo), T("关闭（Enter）"), scroll, u.win)
 	u.showMessage(p.dialog)
 	return p
