@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -438,4 +439,10 @@ func (s *DayCloseService) DayByDate(ctx context.Context, date string, n int) (le
 		return d, internal("find business day", err)
 	}
 	return d, nil
+}
+
+// DefaultReportDir is the folder for end-of-day reports when the settings
+// name none: "reports" beside the database file, in the data directory.
+func (s *DayCloseService) DefaultReportDir() string {
+	return filepath.Join(filepath.Dir(s.db.Path()), "reports")
 }
