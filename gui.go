@@ -96,6 +96,7 @@ func services(db *sqlite.DB) app.Services {
 		Journal:  sqlite.NewJournalService(db),
 		Lending:  sqlite.NewLendingService(db),
 		Print:    sqlite.NewPrintQueue(db),
+		DayClose: sqlite.NewDayCloseService(db),
 	}
 }
 

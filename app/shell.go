@@ -110,7 +110,7 @@ func (u *UI) navItems() []*navItem {
 		{key: fyne.KeyF5, id: "points", label: T("积分卡"), make: func() screen { return u.newPlaceholder(T("积分卡")) }},
 		{key: fyne.KeyF6, id: "invoice", label: T("发票"), make: func() screen { return u.newPlaceholder(T("代开发票")) }},
 		{key: fyne.KeyF7, id: "broadcast", label: T("广播"), make: func() screen { return u.newPlaceholder(T("广播")) }},
-		{key: fyne.KeyF8, id: "dayclose", label: T("日结"), make: func() screen { return u.newPlaceholder(T("日结")) }},
+		{key: fyne.KeyF8, id: "dayclose", label: T("日结"), make: func() screen { return u.newDayCloseScreen() }},
 		{key: fyne.KeyF9, id: "devices", label: T("设备"), make: func() screen { return u.newDevicesScreen() }},
 		{key: fyne.KeyF10, id: "staff", label: T("员工"), admin: true, make: func() screen { return u.newStaffScreen() }},
 		{key: fyne.KeyF11, id: "settings", label: T("设置"), admin: true, make: func() screen { return u.newSettingsScreen() }},

@@ -25,6 +25,8 @@ type Services struct {
 	Journal  ledger.JournalService
 	Lending  Lending
 	Print    ledger.PrintQueue
+	// DayClose closes business days and builds their reports.
+	DayClose DayClose
 }
 
 // Lending is the lending service with the lookups the screens need.
