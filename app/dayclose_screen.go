@@ -66,8 +66,8 @@ type dayCloseScreen struct {
 	closed   *ledger.DayClose      // last close done on this screen
 }
 
-// previewOption is the day picker's entry for the current day.
-const previewOption = "当前营业日（预览）"
+// previewLabel is the day picker's entry for the current day.
+func previewLabel() string { return T("当前营业日（预览）") }
 
 func (u *UI) newDayCloseScreen() screen {
 	if u.svc.DayClose == nil {
@@ -119,6 +119,7 @@ func (s *dayCloseScreen) focus()                     { s.u.win.Canvas().Focus(s.
 // refresh reloads the checklist, the money and the list of days.
 func (s *dayCloseScreen) refresh() {
 	u := s.u
+	u.reloadSettings()
 	c, err := u.svc.DayClose.CloseCheck(u.ctx)
 	if err != nil {
 		u.showError(err)
@@ -268,7 +269,7 @@ func (s *dayCloseScreen) doClose(counted ledger.Fen, a ledger.Approval) {
 // dayOption is the picker label of a business day.
 func (s *dayCloseScreen) dayOption(d ledger.BusinessDay) string {
 	if d.Open() {
-		return T(previewOption)
+		return previewLabel()
 	}
 	return T("营业日 %s · 日结于 %s", d.Date, d.ClosedAt.In(s.u.settings.Location()).Format("01-02 15:04"))
 }
@@ -280,8 +281,8 @@ func (s *dayCloseScreen) loadDays() {
 		s.u.showError(err)
 		return
 	}
-	opts := []string{T(previewOption)}
-	s.dayIDs = map[string]int64{T(previewOption): 0}
+	opts := []string{previewLabel()}
+	s.dayIDs = map[string]int64{previewLabel(): 0}
 	for i := len(days) - 1; i >= 0 && len(opts) < 120; i-- {
 		if days[i].Open() {
 			continue
