@@ -38,6 +38,7 @@ type lendingScreen struct {
 	damaged  *widget.Button
 	lost     *widget.Button
 	reprint  *widget.Button
+	void     *widget.Button
 	loan     *ledger.Loan // loan being returned
 
 	open     *widget.List
@@ -93,6 +94,7 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	s.lost = widget.NewButton(T("遗失（主管审批）"), func() { s.askReturn(ledger.ReturnLost) })
 	s.lost.Importance = widget.DangerImportance
 	s.reprint = widget.NewButton(T("补打凭证"), s.doReprint)
+	s.void = widget.NewButton(T("冲正（登记错误，主管审批）"), s.askVoid)
 
 	s.open = widget.NewList(func() int { return len(s.loans) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -128,7 +130,7 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	}
 	returnBox := widget.NewCard(returnTitle, "", container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.find, s.code),
-		s.loanInfo, returnButtons, s.reprint))
+		s.loanInfo, returnButtons, container.NewGridWithColumns(2, s.reprint, s.void)))
 	stockBox := widget.NewAccordion(widget.NewAccordionItem(T("库存管理"), container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.add, s.addItems),
 		s.itemPick,
@@ -305,7 +307,7 @@ func (s *lendingScreen) findLoan() {
 // showLoan fills the return panel with a loan (nil clears it).
 func (s *lendingScreen) showLoan(l *ledger.Loan) {
 	s.loan = l
-	buttons := []*widget.Button{s.fine, s.damaged, s.lost, s.reprint}
+	buttons := []*widget.Button{s.fine, s.damaged, s.lost, s.void, s.reprint}
 	if l == nil {
 		s.loanInfo.SetText(T("请扫描或选择要归还的借用记录"))
 		for _, b := range buttons {
@@ -326,7 +328,7 @@ func (s *lendingScreen) showLoan(l *ledger.Loan) {
 		text += "\n" + T("已于 %s 办结，不能再次归还", l.ClosedAt.In(loc).Format("2006-01-02 15:04"))
 	}
 	s.loanInfo.SetText(text)
-	for _, b := range buttons[:3] {
+	for _, b := range buttons[:4] {
 		setEnabled(b, l.Status == ledger.LoanOpen)
 	}
 	s.reprint.Enable()
@@ -453,4 +455,26 @@ func (s *lendingScreen) setItem(status ledger.ItemStatus) {
 	}
 	s.u.requestApproval(ledger.ApprovalRequest{Action: T("报废"), Record: fmt.Sprintf("%s %s", it.Kind.Label(), it.Number), ActorID: s.u.Staff().ID},
 		func(a ledger.Approval) { apply(&a) })
+}
+
+// askVoid reverses a loan registered by mistake, with a supervisor's approval.
+func (s *lendingScreen) askVoid() {
+	if s.loan == nil {
+		return
+	}
+	l := *s.loan
+	s.u.requestApproval(ledger.ApprovalRequest{
+		Action: T("冲正（撤销借出），退还押金"), Record: fmt.Sprintf("%s %s，单号 %s", l.Kind.Label(), l.ItemNumber, l.ReceiptNo),
+		Amount: l.Deposit, ActorID: s.u.Staff().ID,
+	}, func(a ledger.Approval) {
+		v, err := s.u.svc.Lending.Void(s.u.ctx, s.u.Staff(), l.ID, &a)
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		s.code.SetText("")
+		s.showLoan(nil)
+		s.u.afterChange()
+		s.preview = s.u.showReceipt(v.ReturnNo)
+	})
 }

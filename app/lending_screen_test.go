@@ -263,3 +263,30 @@ func TestLendBadInputChangesNothing(t *testing.T) {
 		t.Fatalf("unknown item: %q, journal grew", h.ui.LastError())
 	}
 }
+
+func TestVoidThroughScreen(t *testing.T) {
+	h := newHarness(t, true)
+	h.mustShell("li")
+	s := h.lending(ledger.KindUmbrella)
+	l := h.lendThroughScreen(s, "U-002", "")
+	s.showLoan(&l)
+	test.Tap(s.void)
+	d := h.ui.lastApproval
+	if d == nil || !strings.Contains(d.what.Text, "冲正") || !strings.Contains(d.what.Text, "￥50.00") {
+		t.Fatal("void approval does not show what is approved")
+	}
+	test.Type(d.username, "wang")
+	test.Type(d.password, pw)
+	test.Type(d.reason, "伞号登记错误")
+	test.Tap(d.approve)
+	got, _ := h.svc.Lending.Loan(h.ui.ctx, l.ID)
+	if got.Status != ledger.LoanVoided || got.Refund != ledger.Yuan(50) {
+		t.Fatalf("void: %+v (%q)", got, d.message.Text)
+	}
+	if s.preview == nil || !strings.Contains(s.preview.text.Text, "冲正单") {
+		t.Fatal("void slip not shown")
+	}
+	if h.ui.shell.glance.deposits.Text != "￥0.00" {
+		t.Fatalf("deposits held = %q", h.ui.shell.glance.deposits.Text)
+	}
+}

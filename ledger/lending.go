@@ -65,11 +65,12 @@ const (
 	LoanReturned LoanStatus = "returned" // returned fine (已还)
 	LoanDamaged  LoanStatus = "damaged"  // returned damaged, compensation charged
 	LoanLost     LoanStatus = "lost"     // not returned, deposit forfeited
+	LoanVoided   LoanStatus = "voided"   // lent by mistake, reversed (冲正)
 )
 
 // Label returns the Chinese name of the loan status.
 func (s LoanStatus) Label() string {
-	return map[LoanStatus]string{LoanOpen: "借出中", LoanReturned: "已还", LoanDamaged: "已还（损坏）", LoanLost: "遗失（押金没收）"}[s]
+	return map[LoanStatus]string{LoanOpen: "借出中", LoanReturned: "已还", LoanDamaged: "已还（损坏）", LoanLost: "遗失（押金没收）", LoanVoided: "已冲正"}[s]
 }
 
 // Loan is one lending of an item, from lend to its single close.
@@ -140,6 +141,10 @@ type LendingService interface {
 	Lend(ctx context.Context, actor Staff, req LendRequest) (Loan, error)
 	// Return closes an open loan exactly once and queues the return slip.
 	Return(ctx context.Context, actor Staff, req ReturnRequest) (Loan, error)
+	// Void reverses a loan registered by mistake (冲正): a supervisor other
+	// than the clerk approves; the deposit is refunded and the item is back
+	// in stock. The reversing journal entry names the original lend entry.
+	Void(ctx context.Context, actor Staff, loanID int64, approval *Approval) (Loan, error)
 	// Loan returns one loan by id.
 	Loan(ctx context.Context, id int64) (Loan, error)
 	// LoanByReceipt finds a loan by its receipt number.

@@ -401,6 +401,9 @@ func closedConflict(l ledger.Loan, set ledger.Settings) error {
 	if l.Status == ledger.LoanLost {
 		return ledger.Errorf(ledger.ECONFLICT, "该借用已于 %s 登记遗失，不能重复归还", when)
 	}
+	if l.Status == ledger.LoanVoided {
+		return ledger.Errorf(ledger.ECONFLICT, "该借用已于 %s 冲正，不能再办理", when)
+	}
 	return ledger.Errorf(ledger.ECONFLICT, "该借用已于 %s 归还，不能重复归还", when)
 }
 

@@ -27,7 +27,7 @@ CREATE TABLE loans (
 	phone        TEXT    NOT NULL DEFAULT '', -- full number, for reminders only; never shown, never journaled
 	phone_masked TEXT    NOT NULL DEFAULT '',
 	deposit      INTEGER NOT NULL CHECK (deposit >= 0),
-	status       TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open','returned','damaged','lost')),
+	status       TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open','returned','damaged','lost','voided')),
 	closed_at    TEXT    NOT NULL DEFAULT '',
 	closed_by    INTEGER NOT NULL DEFAULT 0,
 	refund       INTEGER NOT NULL DEFAULT 0 CHECK (refund >= 0),
@@ -46,7 +46,7 @@ CREATE TABLE loans (
 	-- every fen of the deposit is accounted for at the close
 	CHECK (status = 'open' OR refund + forfeit + charge - collected = deposit),
 	CHECK (collected <= charge),
-	CHECK (status <> 'lost' OR approver_id > 0)
+	CHECK (status NOT IN ('lost','voided') OR approver_id > 0)
 );
 -- an item has at most one open loan
 CREATE UNIQUE INDEX loans_one_open_per_item ON loans(item_id) WHERE status = 'open';
