@@ -92,3 +92,17 @@ func TestSettingsScreenValidatesAndSaves(t *testing.T) {
 		t.Fatalf("reminder = %q", u.reminder.Text)
 	}
 }
+
+func TestAboutShowsVersion(t *testing.T) {
+	h := newHarness(t, true)
+	h.ui.cfg.Version = "v1.2.3"
+	h.ui.cfg.DataPath = "/data/servicedesk.db"
+	sh := h.mustShell("li")
+	test.Tap(sh.status.about)
+	if h.ui.message == nil {
+		t.Fatal("no About box")
+	}
+	if txt := h.ui.aboutText(); !strings.Contains(txt, "版本：v1.2.3") || !strings.Contains(txt, "/data/servicedesk.db") {
+		t.Fatalf("about = %q", txt)
+	}
+}

@@ -18,6 +18,7 @@ type statusBar struct {
 	clock   *widget.Label
 	logout  *widget.Button
 	passwd  *widget.Button
+	about   *widget.Button
 }
 
 func (u *UI) newStatusBar() *statusBar {
@@ -29,8 +30,9 @@ func (u *UI) newStatusBar() *statusBar {
 	b.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	b.logout = widget.NewButtonWithIcon(T("交班/退出"), theme.LogoutIcon(), func() { u.Logout() })
 	b.passwd = widget.NewButton(T("改密码"), func() { u.showChangePassword(false) })
+	b.about = widget.NewButtonWithIcon("", theme.InfoIcon(), func() { u.showAbout() })
 	b.root = container.NewHBox(b.staff, widget.NewSeparator(), b.printer, widget.NewSeparator(), b.reader,
-		widget.NewSeparator(), b.queue, spacer(), b.clock, b.passwd, b.logout)
+		widget.NewSeparator(), b.queue, spacer(), b.clock, b.passwd, b.logout, b.about)
 	return b
 }
 
@@ -66,3 +68,19 @@ func (b *statusBar) refresh() {
 	}
 	b.clock.SetText(u.now().Format("2006-01-02 15:04:05"))
 }
+
+// aboutText is the About box's content: version and where the data lives.
+func (u *UI) aboutText() string {
+	v := u.cfg.Version
+	if v == "" {
+		v = "dev"
+	}
+	text := T("服务台 Service Desk") + "\n" + T("版本：%s", v)
+	if u.cfg.DataPath != "" {
+		text += "\n" + T("数据库：%s", u.cfg.DataPath)
+	}
+	return text
+}
+
+// showAbout shows the About box.
+func (u *UI) showAbout() { u.info(T("关于"), u.aboutText()) }

@@ -52,6 +52,10 @@ type Config struct {
 	// means "not configured".
 	Printer    func() DeviceState
 	CardReader func() DeviceState
+	// Version is the build's version, shown in the About box.
+	Version string
+	// DataPath is the database file, shown in the About box.
+	DataPath string
 	// Changed is called after every change of state (e.g. to wake the print
 	// worker); nil for none.
 	Changed func()
