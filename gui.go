@@ -12,7 +12,9 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"servicedesk/app"
+	"servicedesk/devices"
 	"servicedesk/ledger/sqlite"
+	"servicedesk/printing"
 	"servicedesk/version"
 )
 
@@ -76,16 +78,64 @@ func (e env) gui(args []string) int {
 	app.ApplyTheme(a)
 	w := a.NewWindow("服务台 Service Desk " + version.String())
 	w.Resize(fyne.NewSize(1280, 800))
-	u := app.New(a, w, svc, app.Config{Logger: log})
+	devs, worker, err := newDeskDevices(log, svc)
+	if err != nil {
+		return e.fail(err)
+	}
+	u := app.New(a, w, svc, app.Config{
+		Logger:     log,
+		Printer:    devs.PrinterState,
+		CardReader: devs.ReaderState,
+		Changed:    worker.Wake,
+		Devices:    devs,
+	})
+	routeDevices(devs, u)
 	if err := u.Start(); err != nil {
 		return e.fail(err)
 	}
+	if err := devs.Apply(set.Devices); err != nil {
+		log.Warn("devices not opened", "err", err)
+	}
+	defer devs.Close()
+	workCtx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		_ = worker.Run(workCtx)
+	}()
 	stop := make(chan struct{})
 	go tick(u, stop)
 	w.ShowAndRun()
 	close(stop)
+	stopWorker()
+	<-workerDone
 	log.Info("stopped")
 	return exitOK
+}
+
+// newDeskDevices builds the device set and the print worker that drains
+// the queue through it.
+func newDeskDevices(log *slog.Logger, svc app.Services) (*deskDevices, *printing.Worker, error) {
+	devs := &deskDevices{log: log}
+	worker, err := printing.New(printing.Config{Queue: svc.Print, Printer: devs, Options: devs.Options, Logger: log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("print worker: %w", err)
+	}
+	devs.retry = worker.Wake
+	devs.onPrinter = func(st devices.PrinterStatus) {
+		log.Info("printer status", "state", st.String())
+		if st.Ready() {
+			worker.Wake()
+		}
+	}
+	return devs, worker, nil
+}
+
+// routeDevices sends scanner codes and card reads to the UI. They arrive
+// on device goroutines, so they go through fyne.Do.
+func routeDevices(devs *deskDevices, u *app.UI) {
+	devs.onScan = func(code string) { fyne.Do(func() { u.HandleScan(code) }) }
+	devs.onCard = func(c devices.Card) { fyne.Do(func() { u.HandleCard(c.ID) }) }
 }
 
 // services wires the SQLite implementations to the GUI's interfaces.
