@@ -79,10 +79,11 @@ type loanEvent struct {
 }
 
 // loanKind splits a lending journal kind ("umbrella.return") into the item
-// kind and the action; ok is false for any other kind.
+// kind and the action (lend, return, void); ok is false for any other kind.
+// A void (冲正) closes the loan like a return with a full refund.
 func loanKind(kind string) (ledger.ItemKind, string, bool) {
 	k, action, _ := strings.Cut(kind, ".")
-	if (k != string(ledger.KindUmbrella) && k != string(ledger.KindStroller)) || (action != "lend" && action != "return") {
+	if (k != string(ledger.KindUmbrella) && k != string(ledger.KindStroller)) || (action != "lend" && action != "return" && action != "void") {
 		return "", "", false
 	}
 	return ledger.ItemKind(k), action, true
@@ -132,7 +133,7 @@ func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSumma
 		return m, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT kind, data FROM journal WHERE seq BETWEEN ? AND ?
-		AND kind IN ('umbrella.lend', 'umbrella.return', 'stroller.lend', 'stroller.return') ORDER BY seq`, from, to)
+		AND kind IN ('umbrella.lend', 'umbrella.return', 'umbrella.void', 'stroller.lend', 'stroller.return', 'stroller.void') ORDER BY seq`, from, to)
 	if err != nil {
 		return m, internal("read day journal", err)
 	}

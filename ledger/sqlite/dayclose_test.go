@@ -57,7 +57,7 @@ func sumJournal(t *testing.T, entries []ledger.Entry, from, to int64) journalSum
 			break
 		}
 		kind, action, ok := strings.Cut(e.Kind, ".")
-		if !ok || (action != "lend" && action != "return") {
+		if !ok || (action != "lend" && action != "return" && action != "void") {
 			continue
 		}
 		var m map[string]any
@@ -76,6 +76,10 @@ func sumJournal(t *testing.T, entries []ledger.Entry, from, to int64) journalSum
 		}
 		delete(held, num("loan_id"))
 		if !in {
+			continue
+		}
+		if action == "void" {
+			s.refunded += int64(num("refund"))
 			continue
 		}
 		s.refunded += int64(num("refund"))
@@ -141,6 +145,10 @@ func seedTwoDays(t *testing.T, f *lendFixture) ledger.DayClose {
 	f.mustLend(t, ledger.KindStroller, "S-02", "")
 	ret(ledger.ReturnRequest{LoanID: s1.ID, Outcome: ledger.ReturnFine})
 	f.mustLend(t, ledger.KindUmbrella, "U-001", "13500001111")
+	wrong := f.mustLend(t, ledger.KindStroller, "S-01", "")
+	if _, err := f.lend.Void(ctx, f.clerk, wrong.ID, f.approval()); err != nil {
+		t.Fatal(err)
+	}
 	f.clock.Add(8 * time.Hour)
 	return first
 }
@@ -242,10 +250,10 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 	for _, a := range r.Approvals {
 		actions = append(actions, a.Action+"/"+a.Approver)
 	}
-	if got := strings.Join(actions, ","); got != "没收押金/王主管,日结/王主管" {
+	if got := strings.Join(actions, ","); got != "没收押金/王主管,冲正/王主管,日结/王主管" {
 		t.Fatalf("approvals %q", got)
 	}
-	if r.HourlyLoans[8] != 3 || r.HourlyLoans[10] != 2 {
+	if r.HourlyLoans[8] != 3 || r.HourlyLoans[10] != 3 {
 		t.Fatalf("hourly %v", r.HourlyLoans)
 	}
 	for _, row := range append(r.Sections[0].Rows, r.Sections[1].Rows...) {
@@ -293,7 +301,7 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 	}
 	f.clock.Add(time.Hour)
 	next := f.mustLend(t, ledger.KindStroller, "S-01", "")
-	if next.ReceiptNo != "20261126-0010" { // the same date's numbering continues
+	if next.ReceiptNo != "20261126-0012" { // the same date's numbering continues
 		t.Fatalf("next day receipt %s", next.ReceiptNo)
 	}
 	days, err := svc.Days(ctx, "", "")

@@ -349,6 +349,10 @@ func (b *reportBuilder) loanEntry(e ledger.Entry, kind ledger.ItemKind, action s
 		s.Rows = append(s.Rows, cells)
 		return
 	}
+	if action == "void" {
+		b.voidEntry(e, kind, ev, row, s, phone)
+		return
+	}
 	switch ledger.ReturnOutcome(ev.Outcome) {
 	case ledger.ReturnFine:
 		row.Returned++
@@ -380,6 +384,27 @@ func (b *reportBuilder) loanEntry(e ledger.Entry, kind ledger.ItemKind, action s
 		}
 		b.r.Approvals = append(b.r.Approvals, receipts.ApprovalRow{At: e.At, Action: action, Ref: ev.ReturnNo,
 			Amount: ev.Forfeit, Clerk: b.staffName(e.StaffID), Approver: ev.Approval.ApproverName, Reason: ev.Approval.Reason})
+	}
+}
+
+// voidEntry adds a void (冲正) of a loan registered by mistake: the
+// deposit refunded in full, listed among the approvals.
+func (b *reportBuilder) voidEntry(e ledger.Entry, kind ledger.ItemKind, ev loanEvent, row *receipts.SummaryRow, s *receipts.Section, phone string) {
+	row.Refunded += ev.Refund
+	result := ledger.LoanVoided.Label()
+	if ev.Approval != nil {
+		result += "，" + ev.Approval.ApproverName + "批准"
+	}
+	ref := ev.ReturnNo + "（借 " + ev.ReceiptNo + "）"
+	if kind == ledger.KindStroller {
+		s.Rows = append(s.Rows, []string{b.clock(e.At), "冲正", ref, ev.ItemNumber, b.staffName(e.StaffID), phone, result})
+	} else {
+		s.Rows = append(s.Rows, []string{b.clock(e.At), "冲正", ref, ev.ItemNumber, b.staffName(e.StaffID),
+			money(ev.Deposit), money(ev.Refund), "", "", "", phone, result})
+	}
+	if ev.Approval != nil {
+		b.r.Approvals = append(b.r.Approvals, receipts.ApprovalRow{At: e.At, Action: "冲正", Ref: ev.ReturnNo + "（借 " + ev.ReceiptNo + "）",
+			Amount: ev.Refund, Clerk: b.staffName(e.StaffID), Approver: ev.Approval.ApproverName, Reason: ev.Approval.Reason})
 	}
 }
 
