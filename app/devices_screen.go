@@ -183,6 +183,7 @@ type devicesScreen struct {
 	message   *widget.Label
 	readOnly  *widget.Label
 	lastCard  string
+	testDone  chan struct{} // closed when the last test page finished (tests wait on it)
 	cardInfo  *widget.Label
 	rawInfo   *widget.Label
 	statsInfo *widget.Label
@@ -439,11 +440,14 @@ func (s *devicesScreen) doTestPage() {
 	s.testPage.Disable()
 	s.showMessage(true, zhText("正在打印测试页…"))
 	counter := s.u.settings.MallName + " " + s.u.settings.CounterName
+	done := make(chan struct{})
+	s.testDone = done
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		err := panel.PrintTest(ctx, counter)
 		fyne.Do(func() {
+			defer close(done)
 			s.testPage.Enable()
 			if err != nil {
 				reason := devices.ErrorReason(err)
