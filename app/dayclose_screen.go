@@ -158,9 +158,9 @@ func (s *dayCloseScreen) checkText(c ledger.CloseCheck) string {
 	}
 	for _, k := range []ledger.ItemKind{ledger.KindStroller, ledger.KindUmbrella} {
 		if n := len(byKind[k]); n > 0 {
-			lines = append(lines, T("⚠ 未还%s %d：%s", T(k.Label()), n, strings.Join(byKind[k], "、")))
+			lines = append(lines, T("！未还%s %d：%s", T(k.Label()), n, strings.Join(byKind[k], "、")))
 		} else {
-			lines = append(lines, T("✓ %s已全部归还", T(k.Label())))
+			lines = append(lines, T("√ %s已全部归还", T(k.Label())))
 		}
 	}
 	if n := len(c.Overdue); n > 0 {
@@ -168,12 +168,12 @@ func (s *dayCloseScreen) checkText(c ledger.CloseCheck) string {
 		for _, l := range c.Overdue {
 			nums = append(nums, l.ItemNumber)
 		}
-		lines = append(lines, T("⚠ 逾期未还 %d：%s", n, strings.Join(nums, "、")))
+		lines = append(lines, T("！逾期未还 %d：%s", n, strings.Join(nums, "、")))
 	}
 	if n := len(c.Unprinted); n > 0 {
-		lines = append(lines, T("⚠ 未打印小票 %d 张", n))
+		lines = append(lines, T("！未打印小票 %d 张", n))
 	} else {
-		lines = append(lines, T("✓ 小票已全部打印"))
+		lines = append(lines, T("√ 小票已全部打印"))
 	}
 	return strings.Join(lines, "\n")
 }
