@@ -30,9 +30,12 @@ const usage = `服务台 Service Desk %s
   servicedesk [--db PATH] [--demo]          启动服务台界面 (start the counter GUI)
   servicedesk verify [--db PATH]            校验流水账哈希链 (verify the journal chain)
   servicedesk devices                       列出串口 (list serial ports)
-  servicedesk print-test --port P           打印中文测试页 (print a Chinese test page)
-  servicedesk report --date D --out F.pdf   生成日结报表 PDF (end-of-day ledger PDF)
-  servicedesk export --from D --to D --out F.xlsx  导出财务表格 (export for finance)
+  servicedesk print-test --port P [--baud N] [--raster] [--width 32|48]
+                                            打印中文测试页 (print a Chinese test page)
+  servicedesk report --date D --out F.pdf [--close N] [--db PATH]
+                                            生成日结报表 PDF (end-of-day ledger PDF)
+  servicedesk export --from D --to D --out F.xlsx [--db PATH]
+                                            导出财务表格 (export for finance)
   servicedesk help | --version
 
 默认数据库 Default database: %s

@@ -190,7 +190,7 @@ func (d *deskDevices) Options() receipts.ESCPOSOptions {
 // PrinterState is the status bar's printer field.
 func (d *deskDevices) PrinterState() app.DeviceState {
 	if d.currentPrinter() == nil {
-		return app.DeviceState{Label: "未配置"}
+		return app.DeviceState{Label: "未配置", Off: true}
 	}
 	st := d.Status()
 	return app.DeviceState{Label: st.Label(), OK: st.Ready()}
@@ -203,7 +203,7 @@ func (d *deskDevices) ReaderState() app.DeviceState {
 	d.mu.Unlock()
 	switch {
 	case r == nil:
-		return app.DeviceState{Label: "未配置", OK: true}
+		return app.DeviceState{Label: "未配置", Off: true}
 	case r.Connected():
 		return app.DeviceState{Label: "正常", OK: true}
 	}

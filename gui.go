@@ -84,6 +84,8 @@ func (e env) gui(args []string) int {
 	}
 	u := app.New(a, w, svc, app.Config{
 		Logger:     log,
+		Version:    version.String(),
+		DataPath:   *dbPath,
 		Printer:    devs.PrinterState,
 		CardReader: devs.ReaderState,
 		Changed:    worker.Wake,

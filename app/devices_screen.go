@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +59,9 @@ func (u *UI) HandleCard(id string) {
 	if u.shell.current == "devices" {
 		return // diagnosing the reader: show the read, open nothing
 	}
-	u.handleScan(id)
+	// No service takes cards yet: say what was read instead of treating
+	// the card number as a receipt code.
+	u.info(T("读卡"), T("读到卡号 %s。目前没有使用读卡器的业务（积分卡尚未开放）。", id))
 }
 
 // HandleScan opens the record behind a code from the serial QR scanner, as
@@ -98,15 +99,15 @@ func newPortForm() *portForm {
 		labels = append(labels, p.label)
 	}
 	f.parity = widget.NewSelect(labels, nil)
-	f.name.SetPlaceHolder(zhText("不使用则留空；如 /dev/ttyUSB0、COM3、file:/tmp/小票.bin"))
+	f.name.SetPlaceHolder(T("不使用则留空；如 /dev/ttyUSB0、COM3、file:/tmp/小票.bin"))
 	return f
 }
 
 func (f *portForm) items(prefix string) []*widget.FormItem {
 	return []*widget.FormItem{
-		widget.NewFormItem(prefix+zhText("串口"), f.name),
-		widget.NewFormItem(prefix+zhText("波特率"), f.baud),
-		widget.NewFormItem(prefix+zhText("数据位/校验/停止位"), container.NewGridWithColumns(3, f.dataBits, f.parity, f.stopBits)),
+		widget.NewFormItem(prefix+T("串口"), f.name),
+		widget.NewFormItem(prefix+T("波特率"), f.baud),
+		widget.NewFormItem(prefix+T("数据位/校验/停止位"), container.NewGridWithColumns(3, f.dataBits, f.parity, f.stopBits)),
 	}
 }
 
@@ -197,39 +198,39 @@ func (u *UI) newDevicesScreen() screen {
 	s := &devicesScreen{u: u, printer: newPortForm(), reader: newPortForm(), scanner: newPortForm()}
 	s.ports = widget.NewLabel("")
 	s.ports.Wrapping = fyne.TextWrapWord
-	s.rescan = widget.NewButton(zhText("刷新串口列表"), s.refreshPorts)
+	s.rescan = widget.NewButton(T("刷新串口列表"), s.refreshPorts)
 	s.width = widget.NewSelect(widthOptions, nil)
-	s.raster = widget.NewCheck(zhText("位图二维码（打印机不支持原生二维码时；9600 波特率下每张约多 6 秒）"), nil)
+	s.raster = widget.NewCheck(T("位图二维码（打印机不支持原生二维码时；9600 波特率下每张约多 6 秒）"), nil)
 	s.framing = widget.NewSelect(ledger.ReaderFramings(), nil)
-	s.save = widget.NewButton(zhText("保存设备设置"), s.doSave)
+	s.save = widget.NewButton(T("保存设备设置"), s.doSave)
 	s.save.Importance = widget.HighImportance
-	s.testPage = widget.NewButton(zhText("打印测试页"), s.doTestPage)
+	s.testPage = widget.NewButton(T("打印测试页"), s.doTestPage)
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
-	s.readOnly = widget.NewLabel(zhText("仅主管或管理员可修改设备设置。"))
+	s.readOnly = widget.NewLabel(T("仅主管或管理员可修改设备设置。"))
 	s.cardInfo = widget.NewLabel("")
 	s.rawInfo = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.rawInfo.Wrapping = fyne.TextWrapBreak
 	s.statsInfo = widget.NewLabel("")
 	s.jobs = widget.NewLabel("")
 	s.jobs.Wrapping = fyne.TextWrapWord
-	s.retry = widget.NewButton(zhText("重试打印"), s.doRetry)
+	s.retry = widget.NewButton(T("重试打印"), s.doRetry)
 
-	items := s.printer.items(zhText("打印机"))
+	items := s.printer.items(T("打印机"))
 	items = append(items,
-		widget.NewFormItem(zhText("纸宽"), s.width),
+		widget.NewFormItem(T("纸宽"), s.width),
 		widget.NewFormItem("", s.raster))
-	items = append(items, s.reader.items(zhText("读卡器"))...)
-	items = append(items, widget.NewFormItem(zhText("读卡器数据格式"), s.framing))
-	items = append(items, s.scanner.items(zhText("扫码枪"))...)
+	items = append(items, s.reader.items(T("读卡器"))...)
+	items = append(items, widget.NewFormItem(T("读卡器数据格式"), s.framing))
+	items = append(items, s.scanner.items(T("扫码枪"))...)
 	form := widget.NewForm(items...)
 	s.root = container.NewVScroll(container.NewVBox(
-		widget.NewLabelWithStyle(zhText("本机串口"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(T("本机串口"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.ports, s.rescan, widget.NewSeparator(),
 		form, s.readOnly, container.NewHBox(s.save, s.testPage), s.message, widget.NewSeparator(),
-		widget.NewLabelWithStyle(zhText("读卡器诊断"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(T("读卡器诊断"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.cardInfo, s.statsInfo, s.rawInfo, widget.NewSeparator(),
-		widget.NewLabelWithStyle(zhText("打印队列"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(T("打印队列"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.jobs, s.retry))
 	return s
 }
@@ -281,16 +282,16 @@ func (s *devicesScreen) refresh() {
 // refreshPorts lists the serial ports and offers them in the port pickers.
 func (s *devicesScreen) refreshPorts() {
 	if s.u.cfg.Devices == nil {
-		s.ports.SetText(zhText("设备未接入本程序。"))
+		s.ports.SetText(T("设备未接入本程序。"))
 		return
 	}
 	list, err := s.u.cfg.Devices.Ports()
 	if err != nil {
-		s.ports.SetText(zhText("无法列出串口：%s", err.Error()))
+		s.ports.SetText(T("无法列出串口：%s", err.Error()))
 		return
 	}
 	if len(list) == 0 {
-		s.ports.SetText(zhText("未找到串口。USB 转串口线插好后点“刷新串口列表”。"))
+		s.ports.SetText(T("未找到串口。USB 转串口线插好后点“刷新串口列表”。"))
 	}
 	var lines, names []string
 	for _, p := range list {
@@ -315,21 +316,21 @@ func (s *devicesScreen) refreshReader() {
 	if last == "" {
 		last = d.LastCard
 	}
-	state := zhText("未配置")
+	state := T("未配置")
 	if d.Configured {
-		state = zhText("未连接")
+		state = T("未连接")
 		if d.Connected {
-			state = zhText("正常")
+			state = T("正常")
 		}
 	}
-	s.cardInfo.SetText(zhText("读卡器：%s　最近读卡：%s", state, orDash(last)))
-	s.statsInfo.SetText(zhText("有效 %d　重复 %d　校验错 %d　杂散字节 %d", d.Stats.Good, d.Stats.Repeats, d.Stats.BadChecksum, d.Stats.NoiseBytes))
+	s.cardInfo.SetText(T("读卡器：%s　最近读卡：%s", state, orDash(last)))
+	s.statsInfo.SetText(T("有效 %d　重复 %d　校验错 %d　杂散字节 %d", d.Stats.Good, d.Stats.Repeats, d.Stats.BadChecksum, d.Stats.NoiseBytes))
 	raw := strings.ToUpper(hex.EncodeToString(d.Raw))
 	var spaced []string
 	for i := 0; i < len(raw); i += 2 {
 		spaced = append(spaced, raw[i:i+2])
 	}
-	s.rawInfo.SetText(zhText("最近收到的字节：") + orDash(strings.Join(spaced, " ")))
+	s.rawInfo.SetText(T("最近收到的字节：") + orDash(strings.Join(spaced, " ")))
 }
 
 func orDash(s string) string {
@@ -342,7 +343,7 @@ func orDash(s string) string {
 // refreshJobs lists the receipts still waiting for the printer.
 func (s *devicesScreen) refreshJobs() {
 	if s.u.svc.Print == nil {
-		s.jobs.SetText(zhText("打印队列未开启。"))
+		s.jobs.SetText(T("打印队列未开启。"))
 		return
 	}
 	jobs, err := s.u.svc.Print.Pending(s.u.ctx)
@@ -351,19 +352,19 @@ func (s *devicesScreen) refreshJobs() {
 		return
 	}
 	if len(jobs) == 0 {
-		s.jobs.SetText(zhText("没有待打印的小票。"))
+		s.jobs.SetText(T("没有待打印的小票。"))
 		return
 	}
 	var lines []string
 	for _, j := range jobs {
-		line := zhText("单号 %s", j.ReceiptNo)
+		line := T("单号 %s", j.ReceiptNo)
 		if j.Copy {
-			line += zhText("（补打）")
+			line += T("（补打）")
 		}
 		if j.Attempts > 0 {
-			line += zhText("　已失败 %d 次：%s", j.Attempts, orDash(j.LastError))
+			line += T("　已失败 %d 次：%s", j.Attempts, orDash(j.LastError))
 		} else {
-			line += zhText("　等待打印")
+			line += T("　等待打印")
 		}
 		lines = append(lines, line)
 	}
@@ -374,13 +375,13 @@ func (s *devicesScreen) refreshJobs() {
 func (s *devicesScreen) settingsFromForm() (ledger.DeviceSettings, error) {
 	var d ledger.DeviceSettings
 	var err error
-	if d.Printer, err = s.printer.get(zhText("打印机")); err != nil {
+	if d.Printer, err = s.printer.get(T("打印机")); err != nil {
 		return d, err
 	}
-	if d.CardReader, err = s.reader.get(zhText("读卡器")); err != nil {
+	if d.CardReader, err = s.reader.get(T("读卡器")); err != nil {
 		return d, err
 	}
-	if d.Scanner, err = s.scanner.get(zhText("扫码枪")); err != nil {
+	if d.Scanner, err = s.scanner.get(T("扫码枪")); err != nil {
 		return d, err
 	}
 	d.PaperWidth = 32
@@ -420,11 +421,11 @@ func (s *devicesScreen) doSave() {
 	if s.u.cfg.Devices != nil {
 		if err := s.u.cfg.Devices.Apply(d); err != nil {
 			s.u.cfg.Logger.Warn("devices not reopened", "err", err)
-			s.showMessage(false, zhText("设置已保存，但设备无法打开：%s", ledger.ErrorMessage(err)))
+			s.showMessage(false, T("设置已保存，但设备无法打开：%s", ledger.ErrorMessage(err)))
 			return
 		}
 	}
-	s.showMessage(true, zhText("设备设置已保存"))
+	s.showMessage(true, T("设备设置已保存"))
 	s.refreshPorts()
 	s.refreshReader()
 }
@@ -434,11 +435,11 @@ func (s *devicesScreen) doTestPage() {
 	s.u.touch()
 	panel := s.u.cfg.Devices
 	if panel == nil {
-		s.showMessage(false, zhText("设备未接入本程序。"))
+		s.showMessage(false, T("设备未接入本程序。"))
 		return
 	}
 	s.testPage.Disable()
-	s.showMessage(true, zhText("正在打印测试页…"))
+	s.showMessage(true, T("正在打印测试页…"))
 	counter := s.u.settings.MallName + " " + s.u.settings.CounterName
 	done := make(chan struct{})
 	s.testDone = done
@@ -454,10 +455,10 @@ func (s *devicesScreen) doTestPage() {
 				if reason == "" {
 					reason = err.Error()
 				}
-				s.showMessage(false, zhText("测试页未打印：%s", reason))
+				s.showMessage(false, T("测试页未打印：%s", reason))
 				return
 			}
-			s.showMessage(true, zhText("测试页已发送到打印机"))
+			s.showMessage(true, T("测试页已发送到打印机"))
 		})
 	}()
 }
@@ -476,10 +477,3 @@ func (s *devicesScreen) doRetry() {
 
 // zhText formats a devices-screen string. These strings are not in the
 // translation tables yet (the English table is being reworked), so they
-// show in Chinese in both languages; switch them to T once the keys exist.
-func zhText(s string, args ...any) string {
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
-}

@@ -37,13 +37,13 @@ var verb = regexp.MustCompile(`%[dsv]`)
 // TestTranslationsComplete checks that every string the screens pass to T
 // has an English and a Chinese entry with the same format verbs.
 func TestTranslationsComplete(t *testing.T) {
-	tables := map[string]map[string]string{}
+	tables := map[string]map[string]any{}
 	for _, code := range []string{"en", "zh"} {
 		raw, err := assets.Translations.ReadFile("translations/" + code + ".json")
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]string{}
+		m := map[string]any{}
 		if err := json.Unmarshal(raw, &m); err != nil {
 			t.Fatalf("%s.json: %v", code, err)
 		}
@@ -72,7 +72,7 @@ func TestTranslationsComplete(t *testing.T) {
 	}
 	for _, k := range keys {
 		for code, table := range tables {
-			v, ok := table[k]
+			v, ok := table[k].(string)
 			if !ok {
 				t.Errorf("%s.json lacks %q", code, k)
 				continue

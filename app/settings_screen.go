@@ -25,6 +25,7 @@ type settingsScreen struct {
 	failures *keyEntry
 	lockMin  *keyEntry
 	prices   *widget.Entry
+	reports  *keyEntry
 	language *widget.Select
 	save     *widget.Button
 	message  *widget.Label
@@ -42,6 +43,7 @@ func (u *UI) newSettingsScreen() screen {
 	s.prices = widget.NewMultiLineEntry()
 	s.prices.SetPlaceHolder(T("每行一项：名称=金额，如 伞骨折断=20"))
 	s.prices.SetMinRowsVisible(4)
+	s.reports = u.newKeyEntry(T("留空则不自动生成；如 /home/desk/reports 或 D:\\日结"))
 	s.language = widget.NewSelect([]string{"中文", "English"}, nil)
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
@@ -56,6 +58,7 @@ func (u *UI) newSettingsScreen() screen {
 		widget.NewFormItem(T("登录失败锁定次数"), s.failures),
 		widget.NewFormItem(T("账户锁定时长（分钟）"), s.lockMin),
 		widget.NewFormItem(T("雨伞损坏赔偿价目"), s.prices),
+		widget.NewFormItem(T("日结时自动保存 PDF 的文件夹"), s.reports),
 		widget.NewFormItem(T("界面语言（重启后生效）"), s.language))
 	s.root = container.NewVScroll(container.NewVBox(form, s.save, s.message))
 	return s
@@ -83,6 +86,7 @@ func (s *settingsScreen) refresh() {
 		lines = append(lines, p.Name+"="+p.Price.Plain())
 	}
 	s.prices.SetText(strings.Join(lines, "\n"))
+	s.reports.SetText(set.ReportFolder)
 	if set.Language == "en" {
 		s.language.SetSelectedIndex(1)
 	} else {
@@ -132,6 +136,7 @@ func (s *settingsScreen) parseSettings(set ledger.Settings) (ledger.Settings, er
 		}
 		set.DamagePrices = append(set.DamagePrices, ledger.PriceItem{Name: strings.TrimSpace(name), Price: price})
 	}
+	set.ReportFolder = strings.TrimSpace(s.reports.Text)
 	set.Language = "zh"
 	if s.language.SelectedIndex() == 1 {
 		set.Language = "en"

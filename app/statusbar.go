@@ -42,10 +42,13 @@ func deviceText(name string, src func() DeviceState) (string, widget.Importance)
 		return name + T("：未配置"), widget.LowImportance
 	}
 	st := src()
-	if st.OK {
-		return name + "：" + st.Label, widget.SuccessImportance
+	if st.Off {
+		return name + "：" + T(st.Label), widget.LowImportance
 	}
-	return name + "：" + st.Label, widget.DangerImportance
+	if st.OK {
+		return name + "：" + T(st.Label), widget.SuccessImportance
+	}
+	return name + "：" + T(st.Label), widget.DangerImportance
 }
 
 // refresh updates every field; the app calls it every second via fyne.Do.

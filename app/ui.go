@@ -42,6 +42,8 @@ type Lending interface {
 type DeviceState struct {
 	Label string // Chinese state, e.g. 正常, 缺纸, 未连接
 	OK    bool
+	// Off means the device is not configured (shown greyed, not as a fault).
+	Off bool
 }
 
 // Config carries the injected clock, logger and device state sources.
@@ -77,6 +79,7 @@ type UI struct {
 	settings     ledger.Settings
 	lastActivity time.Time
 	lastError    string
+	lastInfo     string
 
 	setup  *setupScreen
 	login  *loginScreen
@@ -229,6 +232,9 @@ func (u *UI) LastError() string {
 
 // info shows a short confirmation message.
 func (u *UI) info(title, msg string) {
+	u.mu.Lock()
+	u.lastInfo = msg
+	u.mu.Unlock()
 	label := widget.NewLabel(msg)
 	label.Wrapping = fyne.TextWrapWord
 	u.showMessage(dialog.NewCustom(title, T("知道了"), container.NewGridWrap(fyne.NewSize(420, 80), label), u.win))
