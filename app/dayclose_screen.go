@@ -160,7 +160,7 @@ func (s *dayCloseScreen) checkText(c ledger.CloseCheck) string {
 		if n := len(byKind[k]); n > 0 {
 			lines = append(lines, T("！未还%s %d：%s", T(k.Label()), n, strings.Join(byKind[k], "、")))
 		} else {
-			lines = append(lines, T("√ %s已全部归还", T(k.Label())))
+			lines = append(lines, T("〇 %s已全部归还", T(k.Label())))
 		}
 	}
 	if n := len(c.Overdue); n > 0 {
@@ -173,7 +173,7 @@ func (s *dayCloseScreen) checkText(c ledger.CloseCheck) string {
 	if n := len(c.Unprinted); n > 0 {
 		lines = append(lines, T("！未打印小票 %d 张", n))
 	} else {
-		lines = append(lines, T("√ 小票已全部打印"))
+		lines = append(lines, T("〇 小票已全部打印"))
 	}
 	return strings.Join(lines, "\n")
 }

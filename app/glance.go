@@ -91,7 +91,7 @@ func (g *glance) refresh() {
 		if i > 0 {
 			text += "\n"
 		}
-		text += "• " + a
+		text += "！" + a
 	}
 	g.alerts.SetText(text)
 }

@@ -244,7 +244,7 @@ func (s *lendingScreen) loanLine(l ledger.Loan) string {
 		line += "  " + l.PhoneMasked
 	}
 	if l.Overdue(s.u.cfg.Now(), s.u.settings.OverdueDays) {
-		line += "  ⚠ " + T("逾期")
+		line += "  ！" + T("逾期")
 	}
 	return line
 }
@@ -322,7 +322,7 @@ func (s *lendingScreen) showLoan(l *ledger.Loan) {
 		text += " · " + l.PhoneMasked
 	}
 	if l.Overdue(s.u.cfg.Now(), s.u.settings.OverdueDays) {
-		text += "\n⚠ " + T("已逾期（超过 %d 天）", s.u.settings.OverdueDays)
+		text += "\n！" + T("已逾期（超过 %d 天）", s.u.settings.OverdueDays)
 	}
 	if l.Status != ledger.LoanOpen {
 		text += "\n" + T("已于 %s 办结，不能再次归还", l.ClosedAt.In(loc).Format("2006-01-02 15:04"))
