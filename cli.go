@@ -124,14 +124,10 @@ func (e env) verify(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if _, err := os.Stat(*db); err != nil {
-		fmt.Fprintf(e.stderr, "错误 error: 数据库不存在 %s\n", *db)
-		return exitInternal
-	}
 	ctx := context.Background()
-	d, err := openDB(ctx, *db, nil)
-	if err != nil {
-		return e.fail(err)
+	d, code := e.openExisting(ctx, *db)
+	if d == nil {
+		return code
 	}
 	defer d.Close()
 	res, err := sqlite.NewJournalService(d).Verify(ctx)
