@@ -502,25 +502,32 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 		if err != nil {
 			return err
 		}
-		res, err := t.ExecContext(ctx, `UPDATE loans SET status = ?, closed_at = ?, closed_by = ?, refund = ?, charge = ?,
-			collected = ?, forfeit = ?, damage = ?, approver_id = ?, return_no = ?, return_seq = ? WHERE id = ? AND status = 'open'`,
-			loan.Status, formatTime(t.now), actor.ID, loan.Refund, loan.Charge, loan.Collected, loan.Forfeit,
-			loan.Damage, loan.ApproverID, loan.ReturnNo, e.Seq, loan.ID)
-		if err != nil {
-			return internal("close loan", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return internal("close loan", fmt.Errorf("loan %d not open", loan.ID))
-		}
-		if _, err := t.ExecContext(ctx, "UPDATE items SET status = ? WHERE id = ? AND status = 'out'", itemStatus, loan.ItemID); err != nil {
-			return internal("update item", err)
-		}
-		return nil
+		return t.closeLoan(loan, e.Seq, itemStatus)
 	})
 	if err != nil {
 		return ledger.Loan{}, err
 	}
 	return loan, nil
+}
+
+// closeLoan writes the close of an open loan (exactly once: the WHERE and
+// the loans_closed_final trigger refuse a closed one) and moves its item
+// from out to itemStatus.
+func (t *tx) closeLoan(l ledger.Loan, closeSeq int64, itemStatus ledger.ItemStatus) error {
+	res, err := t.ExecContext(t.ctx, `UPDATE loans SET status = ?, closed_at = ?, closed_by = ?, refund = ?, charge = ?,
+		collected = ?, forfeit = ?, damage = ?, approver_id = ?, return_no = ?, return_seq = ? WHERE id = ? AND status = 'open'`,
+		l.Status, formatTime(l.ClosedAt), l.ClosedBy, l.Refund, l.Charge, l.Collected, l.Forfeit,
+		l.Damage, l.ApproverID, l.ReturnNo, closeSeq, l.ID)
+	if err != nil {
+		return internal("close loan", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return internal("close loan", fmt.Errorf("loan %d not open", l.ID))
+	}
+	if _, err := t.ExecContext(t.ctx, "UPDATE items SET status = ? WHERE id = ? AND status = 'out'", itemStatus, l.ItemID); err != nil {
+		return internal("update item", err)
+	}
+	return nil
 }
 
 // findPrice looks a damage description up in the price list.

@@ -60,19 +60,7 @@ func (s *LendingService) Void(ctx context.Context, actor ledger.Staff, loanID in
 		if err != nil {
 			return err
 		}
-		res, err := t.ExecContext(ctx, `UPDATE loans SET status = ?, closed_at = ?, closed_by = ?, refund = ?,
-			approver_id = ?, return_no = ?, return_seq = ? WHERE id = ? AND status = 'open'`,
-			loan.Status, formatTime(t.now), actor.ID, loan.Refund, loan.ApproverID, loan.ReturnNo, e.Seq, loan.ID)
-		if err != nil {
-			return internal("void loan", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return internal("void loan", fmt.Errorf("loan %d not open", loan.ID))
-		}
-		if _, err := t.ExecContext(ctx, "UPDATE items SET status = 'in' WHERE id = ? AND status = 'out'", loan.ItemID); err != nil {
-			return internal("update item", err)
-		}
-		return nil
+		return t.closeLoan(loan, e.Seq, ledger.ItemIn)
 	})
 	if err != nil {
 		return ledger.Loan{}, err
