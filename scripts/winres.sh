@@ -4,8 +4,9 @@
 # Name the output *_windows_amd64.syso so only GOOS=windows GOARCH=amd64
 # builds link it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 version=${1:?version} out=${2:?output .syso}
+[[ $out == /* ]] || out=$PWD/$out
+cd "$(dirname "$0")/.."
 
 # FILEVERSION wants four numbers: a vX.Y.Z tag gives them, otherwise
 # FyneApp.toml's Version; the fourth is FyneApp.toml's Build.
@@ -47,9 +48,11 @@ cat >"$tmp/app.manifest" <<'XML'
   </trustInfo>
 </assembly>
 XML
+# GLFW (Fyne's window layer) loads the icon named GLFW_ICON for its windows;
+# Explorer shows the first icon group, which is this one too.
 cat >"$tmp/app.rc" <<RC
 #include <winver.h>
-1 ICON "icon.ico"
+GLFW_ICON ICON "icon.ico"
 1 24 "app.manifest"
 1 VERSIONINFO
 FILEVERSION $nums
