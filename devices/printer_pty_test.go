@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"servicedesk/devices"
+	"servicedesk/devices/devicetest"
 	"servicedesk/receipts"
 )
 
@@ -103,8 +104,8 @@ func newPTYPrinter(t *testing.T, name string, log *statusLog) *devices.Printer {
 }
 
 func TestPrinterPrintsUmbrellaReceiptOverPTY(t *testing.T) {
-	pair := startPTYPair(t)
-	emu := startEmulator(openPeer(t, pair.B), repliesOK)
+	pair := devicetest.StartPTYPair(t)
+	emu := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair.B), devicetest.RepliesOK())
 	log := &statusLog{}
 	p := newPTYPrinter(t, pair.A, log)
 
@@ -112,7 +113,7 @@ func TestPrinterPrintsUmbrellaReceiptOverPTY(t *testing.T) {
 	if err := p.Print(t.Context(), job); err != nil {
 		t.Fatalf("print: %v", err)
 	}
-	waitFor(t, "the whole receipt", 5*time.Second, func() bool { return len(emu.Data()) >= len(job) })
+	devicetest.WaitFor(t, "the whole receipt", 5*time.Second, func() bool { return len(emu.Data()) >= len(job) })
 	got := emu.Data()
 	if !bytes.Equal(got, job) {
 		t.Fatalf("printer received %d bytes, want the %d-byte job", len(got), len(job))
@@ -133,8 +134,8 @@ func TestPrinterPrintsUmbrellaReceiptOverPTY(t *testing.T) {
 }
 
 func TestPrinterRefusesOnPaperEnd(t *testing.T) {
-	pair := startPTYPair(t)
-	emu := startEmulator(openPeer(t, pair.B), repliesPaperEnd)
+	pair := devicetest.StartPTYPair(t)
+	emu := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair.B), devicetest.RepliesPaperEnd())
 	log := &statusLog{}
 	p := newPTYPrinter(t, pair.A, log)
 
@@ -151,16 +152,16 @@ func TestPrinterRefusesOnPaperEnd(t *testing.T) {
 	}
 
 	// Paper loaded: the same job goes through.
-	emu.SetReplies(repliesOK)
+	emu.SetReplies(devicetest.RepliesOK())
 	if err := p.Print(t.Context(), encodeReceipt(t)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the receipt", 5*time.Second, func() bool { return len(emu.Data()) == len(encodeReceipt(t)) })
+	devicetest.WaitFor(t, "the receipt", 5*time.Second, func() bool { return len(emu.Data()) == len(encodeReceipt(t)) })
 }
 
 func TestPrinterNoReplyIsDisconnected(t *testing.T) {
-	pair := startPTYPair(t)
-	_ = openPeer(t, pair.B) // a printer that is switched off: nobody answers
+	pair := devicetest.StartPTYPair(t)
+	_ = devicetest.OpenPeer(t, pair.B) // a printer that is switched off: nobody answers
 	p := newPTYPrinter(t, pair.A, &statusLog{})
 	err := p.Print(t.Context(), []byte("x"))
 	if devices.ErrorReason(err) != "未连接" {
@@ -171,9 +172,9 @@ func TestPrinterNoReplyIsDisconnected(t *testing.T) {
 func TestPrinterReconnectsAfterPortVanishes(t *testing.T) {
 	dir := t.TempDir()
 	link := filepath.Join(dir, "ttyPrinter")
-	pair := startPTYPair(t)
-	relink(t, link, pair.A)
-	emu := startEmulator(openPeer(t, pair.B), repliesOK)
+	pair := devicetest.StartPTYPair(t)
+	devicetest.Relink(t, link, pair.A)
+	emu := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair.B), devicetest.RepliesOK())
 	emu.StallAfterStatus() // the printer stops taking data: the job hangs mid-way
 
 	log := &statusLog{}
@@ -181,13 +182,11 @@ func TestPrinterReconnectsAfterPortVanishes(t *testing.T) {
 	big := bytes.Repeat([]byte("押金￥50.00 雨伞借用凭证\n"), 20000) // ~600 KB, fills every buffer
 	printErr := make(chan error, 1)
 	go func() { printErr <- p.Print(context.Background(), big) }()
-	waitFor(t, "the job to stall", 2*time.Second, emu.Stalled)
+	devicetest.WaitFor(t, "the job to stall", 2*time.Second, emu.Stalled)
 	time.Sleep(200 * time.Millisecond)
 
 	// The supervisor runs beside the stuck job.
-	ctx, cancel := context.WithCancel(t.Context())
-	runDone := make(chan error, 1)
-	go func() { runDone <- p.Run(ctx) }()
+	run := devicetest.Go(t, p.Run)
 	pair.Kill() // cable pulled mid-print
 	select {
 	case err := <-printErr:
@@ -201,23 +200,23 @@ func TestPrinterReconnectsAfterPortVanishes(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Print did not fail when the port vanished")
 	}
-	waitFor(t, "disconnected state", 2*time.Second, func() bool {
+	devicetest.WaitFor(t, "disconnected state", 2*time.Second, func() bool {
 		return p.Status().State() == devices.StateDisconnected
 	})
 	time.Sleep(150 * time.Millisecond) // a few failed reconnects with backoff
 
 	// The adapter comes back under the same name.
-	pair2 := startPTYPair(t)
-	emu2 := startEmulator(openPeer(t, pair2.B), repliesOK)
-	relink(t, link, pair2.A)
-	waitFor(t, "reconnect", 5*time.Second, func() bool { return p.Status().State() == devices.StateOK })
+	pair2 := devicetest.StartPTYPair(t)
+	emu2 := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair2.B), devicetest.RepliesOK())
+	devicetest.Relink(t, link, pair2.A)
+	devicetest.WaitFor(t, "reconnect", 5*time.Second, func() bool { return p.Status().State() == devices.StateOK })
 
 	// The queue retries the receipt it kept: it prints exactly once.
 	job := encodeReceipt(t)
 	if err := p.Print(t.Context(), job); err != nil {
 		t.Fatalf("print after reconnect: %v", err)
 	}
-	waitFor(t, "the receipt", 5*time.Second, func() bool { return len(emu2.Data()) >= len(job) })
+	devicetest.WaitFor(t, "the receipt", 5*time.Second, func() bool { return len(emu2.Data()) >= len(job) })
 	time.Sleep(200 * time.Millisecond)
 	got := emu2.Data()
 	if !bytes.Equal(got, job) {
@@ -232,14 +231,8 @@ func TestPrinterReconnectsAfterPortVanishes(t *testing.T) {
 	}
 
 	// Run stops on cancel; Close after that is harmless.
-	cancel()
-	select {
-	case err := <-runDone:
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("Run returned %v", err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Run did not stop")
+	if err := run.Stop(t, 2*time.Second); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run returned %v", err)
 	}
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
@@ -249,20 +242,14 @@ func TestPrinterReconnectsAfterPortVanishes(t *testing.T) {
 func TestPrinterCloseStopsRun(t *testing.T) {
 	log := &statusLog{}
 	p := newPTYPrinter(t, filepath.Join(t.TempDir(), "absent"), log)
-	done := make(chan error, 1)
-	go func() { done <- p.Run(context.Background()) }()
-	waitFor(t, "disconnected report", 2*time.Second, func() bool {
+	run := devicetest.Go(t, p.Run)
+	devicetest.WaitFor(t, "disconnected report", 2*time.Second, func() bool {
 		return log.saw(devices.StateDisconnected) || p.Status().State() == devices.StateDisconnected
 	})
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run after Close: %v", err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Close did not stop Run")
+	if err := run.Wait(t, 2*time.Second); err != nil {
+		t.Fatalf("Run after Close: %v", err)
 	}
 }

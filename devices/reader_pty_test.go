@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"servicedesk/devices"
+	"servicedesk/devices/devicetest"
 )
 
 // emFrame builds an RDM6300 frame; bad flips the checksum.
@@ -50,8 +51,8 @@ func (l *cardLog) snapshot() ([]string, []bool) {
 }
 
 func TestCardReaderOverPTY(t *testing.T) {
-	pair := startPTYPair(t)
-	peer := openPeer(t, pair.B)
+	pair := devicetest.StartPTYPair(t)
+	peer := devicetest.OpenPeer(t, pair.B)
 	log := &cardLog{}
 	now := time.Date(2025, 7, 14, 15, 42, 0, 0, time.UTC)
 	r, err := devices.NewCardReader(devices.ReaderConfig{
@@ -65,9 +66,8 @@ func TestCardReaderOverPTY(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- r.Run(context.Background()) }()
-	waitFor(t, "reader connected", 2*time.Second, r.Connected)
+	run := devicetest.Go(t, r.Run)
+	devicetest.WaitFor(t, "reader connected", 2*time.Second, r.Connected)
 
 	a, b := emFrame("0A00C3F5E1", false), emFrame("1F2E3D4C5B", false)
 	writes := []string{
@@ -83,7 +83,7 @@ func TestCardReaderOverPTY(t *testing.T) {
 		}
 		time.Sleep(30 * time.Millisecond) // separate reads
 	}
-	waitFor(t, "two cards", 2*time.Second, func() bool { c, _ := log.snapshot(); return len(c) >= 2 })
+	devicetest.WaitFor(t, "two cards", 2*time.Second, func() bool { c, _ := log.snapshot(); return len(c) >= 2 })
 	time.Sleep(100 * time.Millisecond)
 	cards, _ := log.snapshot()
 	if fmt.Sprint(cards) != "[0A00C3F5E1 1F2E3D4C5B]" {
@@ -98,17 +98,12 @@ func TestCardReaderOverPTY(t *testing.T) {
 	}
 
 	pair.Kill() // reader unplugged
-	waitFor(t, "disconnect", 2*time.Second, func() bool { return !r.Connected() })
+	devicetest.WaitFor(t, "disconnect", 2*time.Second, func() bool { return !r.Connected() })
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("Close did not stop Run")
+	if err := run.Wait(t, 2*time.Second); err != nil {
+		t.Fatalf("Run: %v", err)
 	}
 	if _, conn := log.snapshot(); fmt.Sprint(conn) != "[true false]" {
 		t.Fatalf("connection changes %v", conn)
@@ -116,8 +111,8 @@ func TestCardReaderOverPTY(t *testing.T) {
 }
 
 func TestScannerOverPTYAndCancel(t *testing.T) {
-	pair := startPTYPair(t)
-	peer := openPeer(t, pair.B)
+	pair := devicetest.StartPTYPair(t)
+	peer := devicetest.OpenPeer(t, pair.B)
 	codes := make(chan string, 4)
 	s, err := devices.NewScanner(devices.ScannerConfig{
 		Port:   devices.PortConfig{Name: pair.A, ReadTimeout: 20 * time.Millisecond},
@@ -126,10 +121,8 @@ func TestScannerOverPTYAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	waitFor(t, "scanner connected", 2*time.Second, s.Connected)
+	run := devicetest.Go(t, s.Run)
+	devicetest.WaitFor(t, "scanner connected", 2*time.Second, s.Connected)
 	for _, w := range []string{"SD1.U.0002", "31.Zk3p\r", "\n"} {
 		if _, err := peer.Write([]byte(w)); err != nil {
 			t.Fatal(err)
@@ -144,14 +137,8 @@ func TestScannerOverPTYAndCancel(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("no scan")
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("Run: %v", err)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("cancel did not stop Run")
+	if err := run.Stop(t, 2*time.Second); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
 	}
 	if s.Stats().Good != 1 {
 		t.Fatalf("stats %+v", s.Stats())

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"servicedesk/devices"
+	"servicedesk/devices/devicetest"
 	"servicedesk/ledger"
 	"servicedesk/ledger/sqlite"
 	"servicedesk/printing"
@@ -90,18 +91,10 @@ func newWorker(t *testing.T, q printing.Queue, p devices.ReceiptPrinter) *printi
 // runWorker runs w until the test ends and checks that Run stops.
 func runWorker(t *testing.T, w *printing.Worker) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
+	run := devicetest.Go(t, w.Run)
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("Run returned %v", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("worker did not stop")
+		if err := run.Stop(t, 5*time.Second); !errors.Is(err, context.Canceled) {
+			t.Errorf("Run returned %v", err)
 		}
 	})
 }
@@ -141,7 +134,7 @@ func TestWorkerPrintsLentUmbrellaReceipt(t *testing.T) {
 	runWorker(t, w)
 	l := d.lend(t, "U-001")
 	w.Wake()
-	waitFor(t, "the receipt", 5*time.Second, func() bool { return len(d.pending(t)) == 0 })
+	devicetest.WaitFor(t, "the receipt", 5*time.Second, func() bool { return len(d.pending(t)) == 0 })
 	jobs := fp.Jobs()
 	if len(jobs) != 1 {
 		t.Fatalf("printer got %d jobs, want 1", len(jobs))
@@ -153,7 +146,7 @@ func TestWorkerPrintsLentUmbrellaReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Wake()
-	waitFor(t, "the copy", 5*time.Second, func() bool { return len(fp.Jobs()) == 2 && len(d.pending(t)) == 0 })
+	devicetest.WaitFor(t, "the copy", 5*time.Second, func() bool { return len(fp.Jobs()) == 2 && len(d.pending(t)) == 0 })
 	checkUmbrellaReceipt(t, fp.Jobs()[1], l, true)
 	if s := w.Stats(); s.Printed != 2 || s.Failed != 0 {
 		t.Fatalf("stats %+v", s)
@@ -309,16 +302,13 @@ func newPTYPrinter(t *testing.T, name string, open devices.Opener, onStatus func
 // runPrinter runs the printer's reconnect supervisor until the test ends.
 func runPrinter(t *testing.T, p *devices.Printer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { _ = p.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	devicetest.Go(t, p.Run)
 }
 
 func TestWorkerPaperEndOverPTY(t *testing.T) {
 	d := newDesk(t)
-	pair := startPTYPair(t)
-	emu := startEmulator(t, pair.B, repliesPaperEnd)
+	pair := devicetest.StartPTYPair(t)
+	emu := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair.B), devicetest.RepliesPaperEnd())
 	var w *printing.Worker
 	p := newPTYPrinter(t, pair.A, nil, func(st devices.PrinterStatus) {
 		if st.Ready() && w != nil {
@@ -330,7 +320,7 @@ func TestWorkerPaperEndOverPTY(t *testing.T) {
 	runPrinter(t, p)
 	runWorker(t, w)
 
-	waitFor(t, "缺纸 on the job", 5*time.Second, func() bool {
+	devicetest.WaitFor(t, "缺纸 on the job", 5*time.Second, func() bool {
 		jobs := d.pending(t)
 		return len(jobs) == 1 && jobs[0].LastError == "缺纸" && jobs[0].Attempts >= 1
 	})
@@ -341,13 +331,13 @@ func TestWorkerPaperEndOverPTY(t *testing.T) {
 		t.Fatalf("%d bytes reached a printer without paper", n)
 	}
 
-	emu.SetReplies(repliesOK) // paper loaded
-	waitFor(t, "the receipt", 5*time.Second, func() bool { return len(d.pending(t)) == 0 })
+	emu.SetReplies(devicetest.RepliesOK()) // paper loaded
+	devicetest.WaitFor(t, "the receipt", 5*time.Second, func() bool { return len(d.pending(t)) == 0 })
 	job, err := receipts.EncodeESCPOS(mustDoc(t, d, l), receipts.ESCPOSOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "all bytes", 5*time.Second, func() bool { return len(emu.Data()) >= len(job) })
+	devicetest.WaitFor(t, "all bytes", 5*time.Second, func() bool { return len(emu.Data()) >= len(job) })
 	time.Sleep(200 * time.Millisecond)
 	if !bytes.Equal(emu.Data(), job) {
 		t.Fatalf("printer got %d bytes, want the %d-byte job once", len(emu.Data()), len(job))
@@ -371,9 +361,9 @@ func mustDoc(t *testing.T, d *desk, l ledger.Loan) receipts.Document {
 func TestWorkerRetriesAfterPortVanishesMidPrint(t *testing.T) {
 	d := newDesk(t)
 	link := filepath.Join(t.TempDir(), "ttyPrinter")
-	pair := startPTYPair(t)
-	relink(t, link, pair.A)
-	emu := startEmulator(t, pair.B, repliesOK)
+	pair := devicetest.StartPTYPair(t)
+	devicetest.Relink(t, link, pair.A)
+	emu := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair.B), devicetest.RepliesOK())
 
 	var mu sync.Mutex
 	opens := 0
@@ -404,7 +394,7 @@ func TestWorkerRetriesAfterPortVanishesMidPrint(t *testing.T) {
 	l := d.lend(t, "U-003")
 	runWorker(t, w)
 
-	waitFor(t, "未连接 on the job", 5*time.Second, func() bool {
+	devicetest.WaitFor(t, "未连接 on the job", 5*time.Second, func() bool {
 		jobs := d.pending(t)
 		return len(jobs) == 1 && jobs[0].LastError == "未连接"
 	})
@@ -415,10 +405,10 @@ func TestWorkerRetriesAfterPortVanishesMidPrint(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // failed reconnects with backoff
 
 	// The adapter comes back under the same name.
-	pair2 := startPTYPair(t)
-	emu2 := startEmulator(t, pair2.B, repliesOK)
-	relink(t, link, pair2.A)
-	waitFor(t, "the receipt after reconnect", 10*time.Second, func() bool { return len(d.pending(t)) == 0 })
+	pair2 := devicetest.StartPTYPair(t)
+	emu2 := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair2.B), devicetest.RepliesOK())
+	devicetest.Relink(t, link, pair2.A)
+	devicetest.WaitFor(t, "the receipt after reconnect", 10*time.Second, func() bool { return len(d.pending(t)) == 0 })
 	time.Sleep(300 * time.Millisecond) // nothing more may arrive
 
 	job, err := receipts.EncodeESCPOS(mustDoc(t, d, l), receipts.ESCPOSOptions{})

@@ -1,4 +1,4 @@
-package devices_test
+package devicetest
 
 import (
 	"bufio"
@@ -14,17 +14,20 @@ import (
 	"servicedesk/devices"
 )
 
-// ptyPair is a socat-made pair of connected pseudo-terminals.
-type ptyPair struct {
-	A, B string // /dev/pts paths
+// PTYPair is a socat-made pair of connected pseudo-terminals: bytes
+// written to one end come out of the other.
+type PTYPair struct {
+	// A and B are the /dev/pts paths of the two ends. By convention A is
+	// the host side (the code under test) and B the device side.
+	A, B string
+
 	cmd  *exec.Cmd
 	once sync.Once
 }
 
-var ptyLine = regexp.MustCompile(`PTY is (/dev/\S+)`)
-
-// startPTYPair starts socat with two raw ptys and kills it at cleanup.
-func startPTYPair(t *testing.T) *ptyPair {
+// StartPTYPair starts socat with two raw ptys and kills it at cleanup.
+// The test is skipped when socat is not installed.
+func StartPTYPair(t testing.TB) *PTYPair {
 	t.Helper()
 	bin, err := exec.LookPath("socat")
 	if err != nil {
@@ -38,8 +41,9 @@ func startPTYPair(t *testing.T) *ptyPair {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start socat: %v", err)
 	}
-	p := &ptyPair{cmd: cmd}
+	p := &PTYPair{cmd: cmd}
 	t.Cleanup(p.Kill)
+	ptyLine := regexp.MustCompile(`PTY is (/dev/\S+)`)
 	paths := make(chan string, 2)
 	ready := make(chan struct{})
 	go func() {
@@ -71,16 +75,18 @@ func startPTYPair(t *testing.T) *ptyPair {
 	return p
 }
 
-// Kill stops socat: both ptys vanish.
-func (p *ptyPair) Kill() {
+// Kill stops socat, so both ptys vanish (a pulled cable). It is safe to
+// call more than once.
+func (p *PTYPair) Kill() {
 	p.once.Do(func() {
 		_ = p.cmd.Process.Kill()
 		_ = p.cmd.Wait()
 	})
 }
 
-// relink points the symlink at path to target atomically.
-func relink(t *testing.T, link, target string) {
+// Relink points the symlink link at target atomically, creating it if
+// needed, as udev does when an adapter is plugged in again.
+func Relink(t testing.TB, link, target string) {
 	t.Helper()
 	tmp := filepath.Join(filepath.Dir(link), ".tmp-link")
 	_ = os.Remove(tmp)
@@ -92,8 +98,9 @@ func relink(t *testing.T, link, target string) {
 	}
 }
 
-// openPeer opens the device side of a pty pair.
-func openPeer(t *testing.T, path string) devices.Port {
+// OpenPeer opens the device side of a pty pair with a short read timeout
+// and closes it at cleanup.
+func OpenPeer(t testing.TB, path string) devices.Port {
 	t.Helper()
 	p, err := devices.OpenPort(devices.PortConfig{Name: path, ReadTimeout: 20 * time.Millisecond})
 	if err != nil {
@@ -101,16 +108,4 @@ func openPeer(t *testing.T, path string) devices.Port {
 	}
 	t.Cleanup(func() { _ = p.Close() })
 	return p
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
