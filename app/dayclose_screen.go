@@ -99,7 +99,9 @@ func (u *UI) newDayCloseScreen() screen {
 	s.folder.Wrapping = fyne.TextWrapBreak
 
 	checkCard := widget.NewCard(T("日结前检查"), "", container.NewVBox(s.dayInfo, s.check))
-	cashCard := widget.NewCard(T("现金核对"), T("应有现金 = 期末押金余额 + 今日赔偿款 + 今日没收押金"), container.NewVBox(
+	formula := widget.NewLabel(T("应有现金 = 期末押金余额 + 今日赔偿款 + 今日没收押金"))
+	formula.Wrapping = fyne.TextWrapWord
+	cashCard := widget.NewCard(T("现金核对"), "", container.NewVBox(formula,
 		s.money, s.expect,
 		widget.NewForm(widget.NewFormItem(T("实点现金"), s.counted), widget.NewFormItem(T("备注"), s.note)),
 		s.diff, s.close, s.result))

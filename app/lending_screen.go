@@ -94,7 +94,7 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	s.lost = widget.NewButton(T("遗失（主管审批）"), func() { s.askReturn(ledger.ReturnLost) })
 	s.lost.Importance = widget.DangerImportance
 	s.reprint = widget.NewButton(T("补打凭证"), s.doReprint)
-	s.void = widget.NewButton(T("冲正（登记错误，主管审批）"), s.askVoid)
+	s.void = widget.NewButton(T("冲正（主管审批）"), s.askVoid)
 
 	s.open = widget.NewList(func() int { return len(s.loans) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },

@@ -89,7 +89,10 @@ func (u *UI) newShell() *shell {
 	s.glance = u.newGlance()
 	s.status = u.newStatusBar()
 	top := container.NewBorder(nil, nil, s.title, nil, s.scan)
-	center := container.NewBorder(s.heading, nil, nil, nil, s.work)
+	// The work area scrolls when a screen is wider or taller than the
+	// window, so the services, the glance panel and the status bar always
+	// stay in view.
+	center := container.NewBorder(s.heading, nil, nil, nil, container.NewScroll(s.work))
 	left := container.NewVScroll(navBox)
 	left.SetMinSize(fyne.NewSize(190, 0))
 	s.root = container.NewBorder(

@@ -27,12 +27,13 @@ func (u *UI) newStatusBar() *statusBar {
 	b.printer = widget.NewLabel("")
 	b.reader = widget.NewLabel("")
 	b.queue = widget.NewLabel("")
-	b.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
-	b.logout = widget.NewButtonWithIcon(T("交班/退出"), theme.LogoutIcon(), func() { u.Logout() })
+	b.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
+	b.logout = widget.NewButtonWithIcon(T("交班"), theme.LogoutIcon(), func() { u.Logout() })
 	b.passwd = widget.NewButton(T("改密码"), func() { u.showChangePassword(false) })
 	b.about = widget.NewButtonWithIcon("", theme.InfoIcon(), func() { u.showAbout() })
-	b.root = container.NewHBox(b.staff, widget.NewSeparator(), b.printer, widget.NewSeparator(), b.reader,
-		widget.NewSeparator(), b.queue, spacer(), b.clock, b.passwd, b.logout, b.about)
+	b.root = container.NewBorder(nil, nil,
+		container.NewHBox(b.staff, b.printer, b.reader, b.queue),
+		container.NewHBox(b.clock, b.passwd, b.logout, b.about))
 	return b
 }
 
@@ -69,7 +70,7 @@ func (b *statusBar) refresh() {
 			b.queue.SetText(T("待打印 %d 张", len(jobs)))
 		}
 	}
-	b.clock.SetText(u.now().Format("2006-01-02 15:04:05"))
+	b.clock.SetText(u.now().Format("01-02 15:04:05"))
 }
 
 // aboutText is the About box's content: version and where the data lives.
