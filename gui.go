@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,7 +23,7 @@ import (
 const appID = "cn.mall.servicedesk"
 
 // gui starts the counter window.
-func (e env) gui(args []string) int {
+func (e env) gui(args []string) (code int) {
 	fs := e.newFlags("servicedesk")
 	dbPath := fs.String("db", defaultDBPath(), "database file")
 	demo := fs.Bool("demo", false, "throw-away database with sample staff and data")
@@ -53,6 +54,16 @@ func (e env) gui(args []string) int {
 	defer logFile.Close()
 	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	log.Info("starting", "version", version.String(), "demo", *demo)
+	defer func() {
+		// A bug must not vanish silently: log it with its stack for the
+		// maintainer (no personal data is in the stack), tell the clerk in
+		// Chinese, and exit non-zero. Committed ledger entries are safe.
+		if r := recover(); r != nil {
+			log.Error("panic", "value", fmt.Sprint(r), "stack", string(debug.Stack()))
+			fmt.Fprintln(e.stderr, "服务台程序出错，已记录日志，请重新启动；已保存的业务不受影响。")
+			code = exitInternal
+		}
+	}()
 
 	db, err := openDB(ctx, *dbPath, log)
 	if err != nil {
