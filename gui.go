@@ -13,6 +13,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"servicedesk/app"
+	"servicedesk/assets"
 	"servicedesk/devices"
 	"servicedesk/ledger/sqlite"
 	"servicedesk/printing"
@@ -86,6 +87,7 @@ func (e env) gui(args []string) (code int) {
 	}
 
 	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	app.ApplyTheme(a)
 	w := a.NewWindow("服务台 Service Desk " + version.String())
 	w.Resize(fyne.NewSize(1280, 800))
