@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,17 +23,26 @@ const (
 	fontFamily = "cjk"
 )
 
-// dayPDF draws one DayReport. total is the page count learned by a first
-// pass (0 while counting).
+// dayPDF draws one DayReport.
 type dayPDF struct {
-	f     *fpdf.Fpdf
-	r     DayReport
-	total int
-	size  float64             // current font size in points
-	tr    func(string) string // UTF-8 to the core font's Windows-1252
+	f      *fpdf.Fpdf
+	r      DayReport
+	digits int                 // digits of the page count, for laying out "共 M 页"
+	size   float64             // current font size in points
+	bolded bool                // faux bold is on (see bold)
+	tr     func(string) string // UTF-8 to the core font's Windows-1252
 
-	widths map[rune]float64 // rune widths in mm at 1 pt
+	widths runeWidths
+	body   rowText // wrapped lines of the table row being printed
+	head   rowText // wrapped lines of a table header row
 }
+
+// nbAlias stands for the page count in the footers until the document is
+// finished; fpdf then replaces it in every page (see RegisterAlias). It is
+// drawn in the core font, whose strings hold no NUL bytes (cleanText turns
+// controls into spaces), and no UTF-16 text of the CJK font holds it either
+// (every code unit there is at least U+0100), so nothing else can match.
+const nbAlias = "\x00nb\x00"
 
 // RenderDayPDF writes the end-of-day ledger of r as an A4 PDF to w. font is
 // a TrueType font with CJK glyphs (assets' DroidSansFallbackFull.ttf); only
@@ -45,24 +55,50 @@ func RenderDayPDF(w io.Writer, r DayReport, font []byte) error {
 		return errors.New("render day pdf: no font")
 	}
 	r = cleanReport(r)
-	// First pass: lay out to learn the page count for "共 M 页".
-	first, err := drawDayPDF(r, font, 0)
-	if err != nil {
-		return fmt.Errorf("render day pdf: %w", err)
+	// The footers print the page count through an alias filled in at the
+	// end, so the report is laid out once. Centring "第 N 页 / 共 M 页" needs
+	// only the number of digits of M (the core font's digits all have the
+	// same width): guess it, and lay out again in the rare case the guess
+	// was wrong. The footer's width never moves a page break.
+	digits := digitCount(estimatePages(r))
+	for pass := 0; ; pass++ {
+		f, err := drawDayPDF(r, font, digits)
+		if err != nil {
+			return fmt.Errorf("render day pdf: %w", err)
+		}
+		pages := f.PageNo()
+		if got := digitCount(pages); got != digits {
+			if pass > 0 {
+				return fmt.Errorf("render day pdf: page count %d changed with its width", pages)
+			}
+			digits = got
+			continue
+		}
+		f.RegisterAlias(nbAlias, strconv.Itoa(pages))
+		if err := output(f, w); err != nil {
+			return fmt.Errorf("render day pdf: %w", err)
+		}
+		return nil
 	}
-	second, err := drawDayPDF(r, font, first.PageNo())
-	if err != nil {
-		return fmt.Errorf("render day pdf: %w", err)
-	}
-	if err := output(second, w); err != nil {
-		return fmt.Errorf("render day pdf: %w", err)
-	}
-	return nil
 }
 
+// estimatePages guesses the page count of r from its number of table rows
+// (about 50 single-line rows fit on a page).
+func estimatePages(r DayReport) int {
+	rows := len(r.Summary) + len(r.StillOut) + len(r.Approvals)
+	for _, s := range r.Sections {
+		rows += len(s.Rows)
+	}
+	return 1 + rows/50
+}
+
+// digitCount returns the number of decimal digits of n ≥ 0.
+func digitCount(n int) int { return len(strconv.Itoa(n)) }
+
 // drawDayPDF lays out the whole report on a new document, converting a panic
-// of the PDF library into an error.
-func drawDayPDF(r DayReport, font []byte, total int) (f *fpdf.Fpdf, err error) {
+// of the PDF library into an error. digits is the width of the page count
+// in the footers.
+func drawDayPDF(r DayReport, font []byte, digits int) (f *fpdf.Fpdf, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			f, err = nil, fmt.Errorf("pdf library panic: %v", p)
@@ -82,8 +118,7 @@ func drawDayPDF(r DayReport, font []byte, total int) (f *fpdf.Fpdf, err error) {
 	if f.Err() {
 		return nil, fmt.Errorf("load font: %w", f.Error())
 	}
-	p := &dayPDF{f: f, r: r, total: total, tr: f.UnicodeTranslatorFromDescriptor(""),
-		widths: make(map[rune]float64)}
+	p := &dayPDF{f: f, r: r, digits: digits, tr: f.UnicodeTranslatorFromDescriptor("")}
 	f.SetHeaderFunc(p.pageHeader)
 	f.SetFooterFunc(p.pageFooter)
 	f.AddPage()

@@ -1,7 +1,7 @@
 package receipts
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -9,6 +9,7 @@ import (
 // bold switches faux bold (fill and stroke the glyphs) on or off; the CJK
 // font has no bold face and a second embedded copy would double the file.
 func (p *dayPDF) bold(on bool) {
+	p.bolded = on
 	if on {
 		p.f.SetTextRenderingMode(2)
 		p.f.SetLineWidth(0.12)
@@ -54,7 +55,8 @@ func (p *dayPDF) pageHeader() {
 	f.SetXY(marginX, 14)
 }
 
-// pageFooter prints "第 N 页 / 共 M 页" (M is 0 during the counting pass).
+// pageFooter prints "第 N 页 / 共 M 页". M is written as nbAlias, replaced
+// when the document is finished, and centred as p.digits digits.
 func (p *dayPDF) pageFooter() {
 	f := p.f
 	p.bold(false)
@@ -62,7 +64,8 @@ func (p *dayPDF) pageFooter() {
 	f.SetTextColor(90, 90, 90)
 	f.SetXY(marginX, pageH-11)
 	p.cell(contentW/3, 4, p.r.CloseNo, "L", false)
-	p.cell(contentW/3, 4, fmt.Sprintf("第 %d 页 / 共 %d 页", f.PageNo(), p.total), "C", false)
+	mark := "第 " + strconv.Itoa(f.PageNo()) + " 页 / 共 "
+	p.cellAs(contentW/3, 4, mark+nbAlias+" 页", mark+strings.Repeat("0", p.digits)+" 页", "C", false)
 	p.cell(contentW/3, 4, "日结时间 "+p.when(p.r.ClosedAt), "R", false)
 	f.SetTextColor(0, 0, 0)
 }

@@ -35,23 +35,23 @@ func (p *dayPDF) table(title string, cols []string, rows [][]string, totals []st
 		p.cell(contentW, lineH(size)+1, "（无）", "C", true)
 	}
 	for i, row := range rows {
-		if p.rowHeight(row, lay) > bodyBottom-p.f.GetY() {
+		if p.wrapRow(&p.body, row, lay) > bodyBottom-p.f.GetY() {
 			p.f.AddPage()
 			p.heading(title+"（续）", 2*lineH(size)+2)
 			p.font(size)
 			p.headerRow(cols, lay)
 		}
-		p.row(row, lay, i%2 == 1)
+		p.row(&p.body, lay, i%2 == 1)
 	}
 	if len(totals) > 0 {
-		if p.rowHeight(totals, lay) > bodyBottom-p.f.GetY() {
+		if p.wrapRow(&p.body, totals, lay) > bodyBottom-p.f.GetY() {
 			p.f.AddPage()
 			p.heading(title+"（续）", 2*lineH(size)+2)
 			p.font(size)
 			p.headerRow(cols, lay)
 		}
 		p.bold(true)
-		p.row(totals, lay, false)
+		p.row(&p.body, lay, false)
 		p.bold(false)
 	}
 	p.f.Ln(4)
@@ -162,57 +162,78 @@ func looksNumeric(s string) bool {
 
 // headerRow prints the column titles on a grey band.
 func (p *dayPDF) headerRow(cols []string, lay tableLayout) {
+	p.wrapRow(&p.head, cols, lay)
 	p.f.SetFillColor(225, 230, 238)
 	p.bold(true)
-	p.cells(cols, lay, true, true)
+	p.cells(&p.head, lay, true, true)
 	p.bold(false)
 	p.f.SetFillColor(255, 255, 255)
 }
 
-// row prints one body row, shaded when stripe is set.
-func (p *dayPDF) row(cells []string, lay tableLayout, stripe bool) {
+// row prints one body row wrapped by wrapRow, shaded when stripe is set.
+func (p *dayPDF) row(rt *rowText, lay tableLayout, stripe bool) {
 	if stripe {
 		p.f.SetFillColor(245, 246, 248)
 	}
-	p.cells(cells, lay, stripe, false)
+	p.cells(rt, lay, stripe, false)
 	p.f.SetFillColor(255, 255, 255)
 }
 
-// rowHeight returns the height of a row once its cells are wrapped.
-func (p *dayPDF) rowHeight(cells []string, lay tableLayout) float64 {
-	lines := 1
-	for i, w := range lay.widths {
-		if i < len(cells) {
-			lines = max(lines, len(p.cellLines(cells[i], w)))
-		}
-	}
-	return float64(lines)*lineH(lay.size) + 1
+// rowText is a table row wrapped into lines: column i has the lines
+// lines[start[i]:start[i+1]]. Its slices are reused from row to row.
+type rowText struct {
+	lines  []string
+	start  []int
+	height float64 // row height in mm
 }
 
-// cells prints a row of bordered cells with wrapped text.
-func (p *dayPDF) cells(cells []string, lay tableLayout, fill, header bool) {
-	f := p.f
-	h := p.rowHeight(cells, lay)
-	x, y := marginX, f.GetY()
-	lh := lineH(lay.size)
+// cell returns the lines of column i.
+func (rt *rowText) cell(i int) []string { return rt.lines[rt.start[i]:rt.start[i+1]] }
+
+// wrapRow wraps the cells of a row into rt (a missing cell is empty) and
+// returns the row's height.
+func (p *dayPDF) wrapRow(rt *rowText, cells []string, lay tableLayout) float64 {
+	rt.lines, rt.start = rt.lines[:0], append(rt.start[:0], 0)
+	lines := 1
 	for i, w := range lay.widths {
 		txt := ""
 		if i < len(cells) {
 			txt = cells[i]
 		}
+		rt.lines = p.appendCellLines(rt.lines, txt, w)
+		rt.start = append(rt.start, len(rt.lines))
+		lines = max(lines, len(rt.cell(i)))
+	}
+	rt.height = float64(lines)*lineH(lay.size) + 1
+	return rt.height
+}
+
+// cells prints a row of bordered cells with wrapped text.
+func (p *dayPDF) cells(rt *rowText, lay tableLayout, fill, header bool) {
+	f := p.f
+	h := rt.height
+	x, y := marginX, f.GetY()
+	lh := lineH(lay.size)
+	saved := f.GetLineWidth()
+	for i, w := range lay.widths {
 		style := "D"
 		if fill {
 			style = "FD"
 		}
-		saved := f.GetLineWidth()
-		f.SetLineWidth(0.15)
+		// Borders are thin. Only faux-bold text is stroked, with the
+		// saved width, so plain rows set the width once per row.
+		if f.GetLineWidth() != 0.15 {
+			f.SetLineWidth(0.15)
+		}
 		f.Rect(x, y, w, h, style)
-		f.SetLineWidth(saved)
+		if p.bolded {
+			f.SetLineWidth(saved)
+		}
 		align := lay.align[i]
 		if header {
 			align = "C"
 		}
-		lines := p.cellLines(txt, w)
+		lines := rt.cell(i)
 		ty := y + (h-float64(len(lines))*lh)/2
 		for j, ln := range lines {
 			f.SetXY(x, ty+float64(j)*lh)
@@ -220,22 +241,28 @@ func (p *dayPDF) cells(cells []string, lay tableLayout, fill, header bool) {
 		}
 		x += w
 	}
+	if f.GetLineWidth() != saved {
+		f.SetLineWidth(saved)
+	}
 	f.SetXY(marginX, y+h)
 }
 
 // maxCellLines caps a cell's height so one runaway note cannot outgrow a page.
 const maxCellLines = 6
 
-// cellLines wraps a cell's text, ending an overlong cell with "...".
-func (p *dayPDF) cellLines(s string, w float64) []string {
-	lines := p.wrap(s, w)
-	if len(lines) > maxCellLines {
-		lines = lines[:maxCellLines]
-		r := []rune(lines[maxCellLines-1])
+// appendCellLines appends the wrapped lines of a cell's text to lines,
+// ending an overlong cell with "...".
+func (p *dayPDF) appendCellLines(lines []string, s string, w float64) []string {
+	n := len(lines)
+	lines = p.appendWrap(lines, s, w, maxCellLines+1)
+	if len(lines)-n > maxCellLines {
+		lines = lines[:n+maxCellLines]
+		last := &lines[n+maxCellLines-1]
+		r := []rune(*last)
 		for len(r) > 0 && p.width(string(r)+"...") > w-2*p.f.GetCellMargin() {
 			r = r[:len(r)-1]
 		}
-		lines[maxCellLines-1] = string(r) + "..."
+		*last = string(r) + "..."
 	}
 	return lines
 }

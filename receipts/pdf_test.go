@@ -139,3 +139,33 @@ func BenchmarkRenderDayPDF3000(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "bytes/pdf")
 }
+
+// TestRenderDayPDFPageCount checks the footers of reports whose page count
+// crosses a digit boundary (10, 100 pages), where the layout guesses the
+// width of "共 M 页" and may have to lay out again, and that report text
+// looking like a page-count alias is printed as given.
+func TestRenderDayPDFPageCount(t *testing.T) {
+	for _, n := range []int{400, 430, 5100} {
+		r := sampleReport(n)
+		r.Mall = "{nb}广场"
+		var buf bytes.Buffer
+		if err := RenderDayPDF(&buf, r, testFont(t)); err != nil {
+			t.Fatalf("RenderDayPDF(%d rows): %v", n, err)
+		}
+		text := strings.Join(strings.Fields(pdfText(t, buf.Bytes())), "")
+		if !strings.Contains(text, "{nb}广场服务台日结报表") {
+			t.Errorf("%d rows: mall name altered", n)
+		}
+		m := regexp.MustCompile(`第(\d+)页/共(\d+)页`).FindAllStringSubmatch(text, -1)
+		pages := bytes.Count(buf.Bytes(), []byte("/Type /Page\n"))
+		if len(m) != pages {
+			t.Fatalf("%d rows: %d page marks, %d pages", n, len(m), pages)
+		}
+		for i, pm := range m {
+			if pm[1] != strconv.Itoa(i+1) || pm[2] != strconv.Itoa(pages) {
+				t.Errorf("%d rows: page mark %d = %q; want 第 %d 页 / 共 %d 页", n, i, pm[0], i+1, pages)
+			}
+		}
+		t.Logf("%d rows: %d pages", n, pages)
+	}
+}
