@@ -290,3 +290,53 @@ func TestVoidThroughScreen(t *testing.T) {
 		t.Fatalf("deposits held = %q", h.ui.shell.glance.deposits.Text)
 	}
 }
+
+func TestStockManagementThroughScreen(t *testing.T) {
+	h := newHarness(t, true)
+	h.mustShell("li")
+	s := h.lending(ledger.KindUmbrella)
+	test.Type(s.addItems, "U-010，u-011 U-012")
+	test.Tap(s.add)
+	st, _ := h.svc.Lending.Stock(h.ui.ctx, ledger.KindUmbrella)
+	if st.OnHand != 6 || s.stockInfo.Text != "已入库 3 件" {
+		t.Fatalf("after adding: %+v %q", st, s.stockInfo.Text)
+	}
+	// A duplicate number is refused and nothing is added.
+	test.Type(s.addItems, "U-010")
+	test.Tap(s.add)
+	if h.ui.LastError() == "" {
+		t.Fatal("duplicate item accepted")
+	}
+	pick := func(number string) {
+		for i, it := range s.items {
+			if it.Number == number {
+				s.itemPick.SetSelectedIndex(i)
+				return
+			}
+		}
+		t.Fatalf("%s not listed", number)
+	}
+	pick("U-011")
+	test.Tap(s.markBad)
+	if st, _ := h.svc.Lending.Stock(h.ui.ctx, ledger.KindUmbrella); st.Damaged != 1 || st.OnHand != 5 {
+		t.Fatalf("after marking damaged: %+v", st)
+	}
+	if strings.Contains(strings.Join(s.picker.Options, ","), "U-011") {
+		t.Fatal("a damaged umbrella is offered for lending")
+	}
+	// Writing off needs a supervisor's approval.
+	pick("U-011")
+	test.Tap(s.retire)
+	d := h.ui.lastApproval
+	if d == nil || !strings.Contains(d.what.Text, "U-011") {
+		t.Fatal("retiring did not ask for approval")
+	}
+	test.Type(d.username, "wang")
+	test.Type(d.password, pw)
+	test.Type(d.reason, "伞骨断裂无法修复")
+	test.Tap(d.approve)
+	if st, _ := h.svc.Lending.Stock(h.ui.ctx, ledger.KindUmbrella); st.Retired != 1 || st.Damaged != 0 {
+		t.Fatalf("after retiring: %+v (%q)", st, d.message.Text)
+	}
+	h.verify()
+}
