@@ -395,6 +395,23 @@ func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledge
 	return loan, nil
 }
 
+// openLoan loads a loan that is still open, with the settings, inside the
+// transaction; a closed loan is a conflict that says when it was closed.
+func (t *tx) openLoan(id int64) (ledger.Loan, ledger.Settings, error) {
+	loan, err := loadLoan(t.ctx, t, "l.id = ?", id)
+	if err != nil {
+		return loan, ledger.Settings{}, err
+	}
+	set, err := t.settings()
+	if err != nil {
+		return loan, set, err
+	}
+	if loan.Status != ledger.LoanOpen {
+		return loan, set, closedConflict(loan, set)
+	}
+	return loan, set, nil
+}
+
 // closedConflict names when a closed loan was closed.
 func closedConflict(l ledger.Loan, set ledger.Settings) error {
 	when := l.ClosedAt.In(set.Location()).Format("2006-01-02 15:04")
@@ -429,17 +446,10 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 	damage := strings.TrimSpace(req.Damage)
 	var loan ledger.Loan
 	err := s.db.inTx(ctx, func(t *tx) error {
+		var set ledger.Settings
 		var err error
-		loan, err = loadLoan(ctx, t, "l.id = ?", req.LoanID)
-		if err != nil {
+		if loan, set, err = t.openLoan(req.LoanID); err != nil {
 			return err
-		}
-		set, err := t.settings()
-		if err != nil {
-			return err
-		}
-		if loan.Status != ledger.LoanOpen {
-			return closedConflict(loan, set)
 		}
 		label := fmt.Sprintf("%s %s，借出单 %s", loan.Kind.Label(), loan.ItemNumber, loan.ReceiptNo)
 		itemStatus := ledger.ItemIn

@@ -22,17 +22,10 @@ func (s *LendingService) Void(ctx context.Context, actor ledger.Staff, loanID in
 	}
 	var loan ledger.Loan
 	err := s.db.inTx(ctx, func(t *tx) error {
+		var set ledger.Settings
 		var err error
-		loan, err = loadLoan(ctx, t, "l.id = ?", loanID)
-		if err != nil {
+		if loan, set, err = t.openLoan(loanID); err != nil {
 			return err
-		}
-		set, err := t.settings()
-		if err != nil {
-			return err
-		}
-		if loan.Status != ledger.LoanOpen {
-			return closedConflict(loan, set)
 		}
 		var lendSeq int64
 		if err := t.QueryRowContext(ctx, "SELECT lend_seq FROM loans WHERE id = ?", loan.ID).Scan(&lendSeq); err != nil {
