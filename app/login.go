@@ -76,11 +76,18 @@ func (u *UI) doLogin() {
 		return
 	}
 	l.message.SetText("")
+	u.startShift(st)
+}
+
+// startShift puts st on duty with fresh settings and opens the counter (or
+// the forced password change after a reset).
+func (u *UI) startShift(st ledger.Staff) {
+	u.reloadSettings()
 	u.mu.Lock()
 	u.staff = st
 	u.mu.Unlock()
 	u.touch()
-	u.cfg.Logger.Info("staff logged in", "staff_id", st.ID)
+	u.cfg.Logger.Info("staff on duty", "staff_id", st.ID)
 	if st.MustChange {
 		u.showChangePassword(true)
 		return

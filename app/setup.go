@@ -71,11 +71,6 @@ func (u *UI) doSetup() {
 		s.message.SetText(ledger.ErrorMessage(err))
 		return
 	}
-	u.reloadSettings()
-	u.mu.Lock()
-	u.staff = st
-	u.mu.Unlock()
-	u.touch()
 	u.setup = nil
-	u.showShell()
+	u.startShift(st)
 }
