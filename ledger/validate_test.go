@@ -3,6 +3,7 @@ package ledger
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestValidateResidentID(t *testing.T) {
@@ -152,4 +153,22 @@ func TestChainVerifierDetectsGap(t *testing.T) {
 	if r := v.Result(); r.OK || r.BadSeq != 2 {
 		t.Fatalf("result = %+v", r)
 	}
+}
+
+func FuzzValidateCredentials(f *testing.F) {
+	for _, s := range []string{"li", "admin", "counter2026", "密码12345678", "a", "UPPER", "x y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if ValidateUsername(s) == nil {
+			if len(s) < 2 || len(s) > 32 || strings.ToLower(s) != s || strings.ContainsAny(s, " \t\n") {
+				t.Fatalf("username %q accepted", s)
+			}
+		}
+		if ValidatePassword(s) == nil {
+			if !strings.ContainsAny(s, "0123456789") || strings.IndexFunc(s, func(r rune) bool { return r < 128 && unicode.IsLetter(r) }) < 0 {
+				t.Fatalf("password %q accepted without a letter and a digit", s)
+			}
+		}
+	})
 }
