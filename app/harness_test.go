@@ -17,7 +17,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if err := LoadLanguage("zh"); err != nil {
+	code := "zh"
+	if os.Getenv("SD_TEST_LANG") == "en" {
+		code = "en" // set by TestEnglishUI for its child process
+	}
+	if err := LoadLanguage(code); err != nil {
 		panic(err)
 	}
 	os.Exit(m.Run())

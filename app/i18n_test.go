@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -81,5 +82,42 @@ func TestTranslationsComplete(t *testing.T) {
 				t.Errorf("%s.json: %q has other format verbs than %q", code, v, k)
 			}
 		}
+	}
+}
+
+// TestEnglishUI runs TestEnglishScreens in a child process with the English
+// table loaded (Fyne keeps translations process-wide).
+func TestEnglishUI(t *testing.T) {
+	if os.Getenv("SD_TEST_LANG") == "en" {
+		t.Skip("inside the child")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestEnglishScreens$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "SD_TEST_LANG=en")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestEnglishScreens") {
+		t.Fatalf("english run: %v\n%s", err, out)
+	}
+}
+
+// TestEnglishScreens checks the login and counter screens in English; it
+// only runs in TestEnglishUI's child process.
+func TestEnglishScreens(t *testing.T) {
+	if os.Getenv("SD_TEST_LANG") != "en" {
+		t.Skip("run by TestEnglishUI")
+	}
+	h := newHarness(t, true)
+	if h.ui.login.submit.Text != "Log in" {
+		t.Fatalf("login button = %q", h.ui.login.submit.Text)
+	}
+	sh := h.mustShell("li")
+	if sh.status.staff.Text != "On duty: 李柜员 (Clerk)" {
+		t.Fatalf("status = %q", sh.status.staff.Text)
+	}
+	if got := sh.nav[0].button.Text; got != "F1  Umbrellas" {
+		t.Fatalf("nav = %q", got)
+	}
+	s := h.lending(ledger.KindUmbrella)
+	if s.lend.Text != "Lend (Enter)" || !strings.Contains(s.reminder.Text, "￥50.00 deposit") {
+		t.Fatalf("lend screen: %q / %q", s.lend.Text, s.reminder.Text)
 	}
 }
