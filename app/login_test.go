@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"servicedesk/ledger"
@@ -204,5 +205,22 @@ func TestKeyboardOnlyLendAndReturn(t *testing.T) {
 	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if got, _ := h.svc.Lending.Loan(h.ui.ctx, s.loan.ID); got.Status != ledger.LoanOpen || h.ui.pending != nil {
 		t.Fatal("Esc did not cancel the return")
+	}
+}
+
+func TestMouseMovementKeepsCounterUnlocked(t *testing.T) {
+	h := newHarness(t, true)
+	sh := h.mustShell("li")
+	h.clock.Add(4 * time.Minute)
+	sh.activity.MouseMoved(&desktop.MouseEvent{})
+	h.clock.Add(2 * time.Minute)
+	h.ui.CheckIdle()
+	if h.ui.Locked() {
+		t.Fatal("locked although the mouse moved 2 minutes ago")
+	}
+	h.clock.Add(4 * time.Minute)
+	h.ui.CheckIdle()
+	if !h.ui.Locked() {
+		t.Fatal("not locked after 6 minutes without activity")
 	}
 }

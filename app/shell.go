@@ -46,6 +46,8 @@ type shell struct {
 	heading *widget.Label
 	glance  *glance
 	status  *statusBar
+	// activity hears mouse movement for the idle lock.
+	activity *activityLayer
 }
 
 // showShell shows the counter, building it on first use after login.
@@ -95,11 +97,12 @@ func (u *UI) newShell() *shell {
 	center := container.NewBorder(s.heading, nil, nil, nil, container.NewScroll(s.work))
 	left := container.NewVScroll(navBox)
 	left.SetMinSize(fyne.NewSize(190, 0))
-	s.root = container.NewBorder(
+	s.activity = newActivityLayer(u.touch)
+	s.root = container.NewStack(s.activity, container.NewBorder(
 		container.NewVBox(container.NewPadded(top), widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), s.status.root),
 		left, s.glance.root,
-		container.NewPadded(center))
+		container.NewPadded(center)))
 	return s
 }
 
