@@ -69,11 +69,14 @@ func ValidateUSCC(code string) (string, error) {
 }
 
 // NormalizeMobile validates a mainland mobile number (1[3-9] + 9 digits,
-// optional +86 or 86 prefix, spaces and dashes ignored) and returns 11 digits.
+// optional +86, 86 or 0086 prefix, spaces and dashes ignored) and returns 11 digits.
 func NormalizeMobile(s string) (string, error) {
 	r := strings.NewReplacer(" ", "", "-", "")
 	s = r.Replace(strings.TrimSpace(s))
 	s = strings.TrimPrefix(s, "+")
+	if len(s) == 15 && strings.HasPrefix(s, "0086") {
+		s = s[2:]
+	}
 	if len(s) == 13 && strings.HasPrefix(s, "86") {
 		s = s[2:]
 	}

@@ -3,6 +3,8 @@ package receipts
 import (
 	"strings"
 	"unicode/utf8"
+
+	"servicedesk/ledger"
 )
 
 // MaskPhone returns a phone number as shown on screens, receipts and PDFs
@@ -22,16 +24,10 @@ func MaskPhone(phone string) string {
 	if s == "" {
 		return ""
 	}
-	for _, p := range []string{"+86", "0086", "86"} {
-		if rest, ok := strings.CutPrefix(s, p); ok && isMobile(rest, false) {
-			s = rest
-			break
-		}
+	if m, err := ledger.NormalizeMobile(s); err == nil {
+		return ledger.MaskMobile(m)
 	}
-	if isMobile(s, false) {
-		return s[:3] + "****" + s[7:]
-	}
-	if isMobile(s, true) || isMaskedOther(s) {
+	if isMaskedMobile(s) || isMaskedOther(s) {
 		return s
 	}
 	digits := make([]byte, 0, len(s))
@@ -46,19 +42,13 @@ func MaskPhone(phone string) string {
 	return "****" + string(digits[len(digits)-4:])
 }
 
-// isMobile reports whether s is a mainland mobile number, 1[3-9] and nine
-// more digits; with masked set it matches the masked form 1[3-9]d****dddd.
-func isMobile(s string, masked bool) bool {
-	if len(s) != 11 || s[0] != '1' || s[1] < '3' || s[1] > '9' {
+// isMaskedMobile reports whether s is a masked mainland mobile, 1[3-9]d****dddd.
+func isMaskedMobile(s string) bool {
+	if len(s) != 11 || s[0] != '1' || s[1] < '3' || s[1] > '9' || s[3:7] != "****" {
 		return false
 	}
-	for i := 2; i < 11; i++ {
-		c := s[i]
-		if masked && i >= 3 && i <= 6 {
-			if c != '*' {
-				return false
-			}
-		} else if c < '0' || c > '9' {
+	for _, c := range s[:3] + s[7:] {
+		if c < '0' || c > '9' {
 			return false
 		}
 	}
