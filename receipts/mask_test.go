@@ -1,10 +1,11 @@
 package receipts
 
 import (
-	"servicedesk/ledger"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"servicedesk/ledger"
 )
 
 func TestMaskPhone(t *testing.T) {
