@@ -66,3 +66,24 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now func() time.Time) error {
 	}
 	return nil
 }
+
+// demoPrinter points the demo counter's printer at a capture file, so the
+// print queue drains and the status bar shows a working printer.
+func demoPrinter(ctx context.Context, db *sqlite.DB, path string) error {
+	svc := sqlite.NewSettingsService(db)
+	set, err := svc.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	set.Devices.Printer.Name = "file:" + path
+	staff, err := sqlite.NewStaffService(db).ListStaff(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range staff {
+		if st.Role == ledger.RoleAdmin {
+			return svc.UpdateSettings(ctx, st, set)
+		}
+	}
+	return fmt.Errorf("demo printer: no admin")
+}

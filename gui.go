@@ -77,6 +77,11 @@ func (e env) gui(args []string) (code int) {
 			return e.fail(err)
 		}
 		fmt.Fprintln(e.stdout, "演示模式 demo: 账户 li（柜员）/ wang（主管）/ admin（管理员），密码均为", demoPassword)
+		receipts := filepath.Join(filepath.Dir(*dbPath), "receipts.bin")
+		if err := demoPrinter(ctx, db, receipts); err != nil {
+			return e.fail(err)
+		}
+		fmt.Fprintln(e.stdout, "演示打印机 demo printer: file:"+receipts)
 	}
 	set, err := svc.Settings.Settings(ctx)
 	if err != nil {

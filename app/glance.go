@@ -83,9 +83,11 @@ func (g *glance) refresh() {
 		}
 	}
 	if len(alerts) == 0 {
+		g.alerts.Importance = widget.MediumImportance
 		g.alerts.SetText(T("无"))
 		return
 	}
+	g.alerts.Importance = widget.WarningImportance
 	text := ""
 	for i, a := range alerts {
 		if i > 0 {

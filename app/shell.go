@@ -54,11 +54,13 @@ type shell struct {
 func (u *UI) showShell() {
 	if u.shell == nil {
 		u.shell = u.newShell()
-		u.shell.open("umbrella")
 	}
 	u.shell.title.Text = u.settings.MallName + " · " + u.settings.CounterName
 	u.shell.title.Refresh()
 	u.win.SetContent(u.shell.root)
+	if u.shell.current == "" {
+		u.shell.open("umbrella")
+	}
 	u.shell.refreshAll()
 	if s := u.shell.screens[u.shell.current]; s != nil {
 		s.focus()
