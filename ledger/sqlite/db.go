@@ -12,12 +12,9 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"os"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
-
-	"servicedesk/ledger"
 )
 
 // Options configure a DB. Zero values mean: real clock, crypto/rand, no log.
@@ -113,12 +110,6 @@ func (d *DB) inTx(ctx context.Context, fn func(*tx) error) error {
 // errNoRows reports whether err is sql.ErrNoRows.
 func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
-// fileExists reports whether a non-empty file is at path.
-func fileExists(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.Size() > 0
-}
-
 // formatTime stores a time as RFC 3339 UTC with nanoseconds.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
@@ -143,5 +134,3 @@ func parseTime(s string) (time.Time, error) {
 func internal(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
-
-var _ = ledger.EINTERNAL

@@ -2,8 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
@@ -365,25 +363,4 @@ func (s *StaffService) Approve(ctx context.Context, req ledger.ApprovalRequest, 
 		return ledger.Approval{}, err
 	}
 	return ledger.Approval{ApproverID: st.ID, ApproverName: st.Name, Reason: reason}, nil
-}
-
-// staffNames maps staff ids to display names (for reports and lists).
-func staffNames(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}) (map[int64]string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT id, name FROM staff")
-	if err != nil {
-		return nil, fmt.Errorf("list staff names: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, fmt.Errorf("scan staff name: %w", err)
-		}
-		out[id] = name
-	}
-	return out, rows.Err()
 }
