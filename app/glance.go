@@ -78,8 +78,8 @@ func (g *glance) refresh() {
 		}
 	}
 	if u.svc.Print != nil {
-		if jobs, err := u.svc.Print.Pending(u.ctx); err == nil && len(jobs) > 0 {
-			alerts = append(alerts, T("未打印小票 %d 张", len(jobs)))
+		if n, err := u.svc.Print.PendingCount(u.ctx); err == nil && n > 0 {
+			alerts = append(alerts, T("未打印小票 %d 张", n))
 		}
 	}
 	if len(alerts) == 0 {

@@ -65,9 +65,9 @@ func (b *statusBar) refresh() {
 	b.reader.SetText(text)
 	b.queue.SetText("")
 	if u.svc.Print != nil {
-		if jobs, err := u.svc.Print.Pending(u.ctx); err == nil && len(jobs) > 0 {
+		if n, err := u.svc.Print.PendingCount(u.ctx); err == nil && n > 0 {
 			b.queue.Importance = widget.WarningImportance
-			b.queue.SetText(T("待打印 %d 张", len(jobs)))
+			b.queue.SetText(T("待打印 %d 张", n))
 		}
 	}
 	b.clock.SetText(u.now().Format("01-02 15:04:05"))

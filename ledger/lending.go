@@ -174,6 +174,8 @@ type PrintJob struct {
 type PrintQueue interface {
 	// Pending lists unprinted jobs, oldest first.
 	Pending(ctx context.Context) ([]PrintJob, error)
+	// PendingCount counts unprinted jobs (cheap enough for the status bar).
+	PendingCount(ctx context.Context) (int, error)
 	// MarkPrinted records a job as printed (idempotent).
 	MarkPrinted(ctx context.Context, id int64) error
 	// MarkFailed records a failed attempt and its reason; the job stays queued.
