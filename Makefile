@@ -21,7 +21,7 @@ DIST := dist
 
 VERSION := $(shell scripts/version.sh)
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
-LDFLAGS := -X servicedesk/version.Version=$(VERSION) -X servicedesk/version.Commit=$(COMMIT)
+LDFLAGS := -X servicedesk/app/version.Version=$(VERSION) -X servicedesk/app/version.Commit=$(COMMIT)
 
 APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth socat zbar-tools \
 	poppler-utils imagemagick fonts-droid-fallback

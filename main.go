@@ -3,8 +3,12 @@
 // `servicedesk help` for the list.
 package main
 
-import "os"
+import (
+	"os"
+
+	"servicedesk/app/cli"
+)
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
 }

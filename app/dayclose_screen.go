@@ -22,7 +22,7 @@ import (
 )
 
 // DayClose is the day-close service with the report builders the screen
-// needs (sqlite.DayCloseService).
+// needs (sqlstore.DayCloseService).
 type DayClose interface {
 	ledger.DayCloseService
 	// Report builds the end-of-day report of a business day (0: the

@@ -11,13 +11,13 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"servicedesk/ledger"
-	"servicedesk/ledger/sqlite"
+	"servicedesk/ledger/sqlstore"
 )
 
 // dayClose opens the day-close screen with the service wired in.
 func (h *harness) dayClose() *dayCloseScreen {
 	h.t.Helper()
-	h.ui.svc.DayClose = sqlite.NewDayCloseService(h.db)
+	h.ui.svc.DayClose = sqlstore.NewDayCloseService(h.db)
 	h.ui.shell.open("dayclose")
 	s, ok := h.ui.shell.screens["dayclose"].(*dayCloseScreen)
 	if !ok {

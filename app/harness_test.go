@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"servicedesk/ledger"
-	"servicedesk/ledger/sqlite"
+	"servicedesk/ledger/sqlstore"
 )
 
 func TestMain(m *testing.M) {
@@ -48,7 +48,7 @@ type harness struct {
 	t     *testing.T
 	ui    *UI
 	win   fyne.Window
-	db    *sqlite.DB
+	db    *sqlstore.DB
 	svc   Services
 	clock *testClock
 	admin ledger.Staff
@@ -61,18 +61,18 @@ func newHarness(t *testing.T, setup bool) *harness {
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "desk.db"), sqlite.Options{Now: clock.Now, Rand: rand.New(rand.NewSource(7))})
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "desk.db"), sqlstore.Options{Now: clock.Now, Rand: rand.New(rand.NewSource(7))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	h := &harness{t: t, db: db, clock: clock}
 	h.svc = Services{
-		Staff:    sqlite.NewStaffService(db),
-		Settings: sqlite.NewSettingsService(db),
-		Journal:  sqlite.NewJournalService(db),
-		Lending:  sqlite.NewLendingService(db),
-		Print:    sqlite.NewPrintQueue(db),
+		Staff:    sqlstore.NewStaffService(db),
+		Settings: sqlstore.NewSettingsService(db),
+		Journal:  sqlstore.NewJournalService(db),
+		Lending:  sqlstore.NewLendingService(db),
+		Print:    sqlstore.NewPrintQueue(db),
 	}
 	if setup {
 		h.admin, err = h.svc.Staff.Setup(ctx, ledger.SetupRequest{MallName: "测试广场", CounterName: "北门服务台",

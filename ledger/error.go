@@ -1,6 +1,6 @@
 // Package ledger holds the service desk's domain: types, rules, validation,
 // errors and the store interfaces. It knows nothing of Fyne, SQL drivers or
-// serial ports; implementations live in sub-packages such as ledger/sqlite.
+// serial ports; implementations live in sub-packages such as ledger/sqlstore.
 package ledger
 
 import (

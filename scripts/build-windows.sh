@@ -12,6 +12,6 @@ scripts/winres.sh "$version" "$syso"
 mkdir -p "$(dirname "$out")"
 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 	go build -trimpath -tags release \
-	-ldflags "-H=windowsgui -s -w -extldflags=-static -X servicedesk/version.Version=$version -X servicedesk/version.Commit=$commit" \
+	-ldflags "-H=windowsgui -s -w -extldflags=-static -X servicedesk/app/version.Version=$version -X servicedesk/app/version.Commit=$commit" \
 	-o "$out" .
 echo "built $out ($(du -h "$out" | cut -f1))"

@@ -10,7 +10,7 @@ stage=$dist/stage/$name
 rm -rf "$dist/stage"
 mkdir -p "$stage"
 CGO_ENABLED=1 GOOS=linux GOARCH=amd64 go build -trimpath -tags release \
-	-ldflags "-s -w -X servicedesk/version.Version=$version -X servicedesk/version.Commit=$commit" \
+	-ldflags "-s -w -X servicedesk/app/version.Version=$version -X servicedesk/app/version.Commit=$commit" \
 	-o "$stage/servicedesk" .
 install -m644 packaging/linux/servicedesk.desktop "$stage/servicedesk.desktop"
 install -m644 assets/icon/icon.png "$stage/servicedesk.png"

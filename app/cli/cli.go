@@ -1,0 +1,145 @@
+// Package cli is the servicedesk command: the GUI by default and the
+// back-office subcommands (verify, report, export, devices, print-test).
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"servicedesk/app/paths"
+	"servicedesk/app/version"
+	"servicedesk/ledger"
+	"servicedesk/ledger/sqlstore"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailure  = 1 // the command ran and found a problem (e.g. a broken journal)
+	exitUsage    = 2 // bad command line
+	exitInternal = 3 // could not run (database unreadable, …)
+)
+
+const usage = `服务台 Service Desk %s
+
+用法 Usage:
+  servicedesk [--db PATH] [--demo]          启动服务台界面 (start the counter GUI)
+  servicedesk verify [--db PATH]            校验流水账哈希链 (verify the journal chain)
+  servicedesk devices                       列出串口 (list serial ports)
+  servicedesk print-test --port P [--baud N] [--raster] [--width 32|48]
+                                            打印中文测试页 (print a Chinese test page)
+  servicedesk report --date D --out F.pdf [--close N] [--db PATH]
+                                            生成日结报表 PDF (end-of-day ledger PDF)
+  servicedesk export --from D --to D --out F.xlsx [--db PATH]
+                                            导出财务表格 (export for finance)
+  servicedesk help | --version
+
+默认数据库 Default database: %s
+退出码 Exit codes: 0 正常, 1 发现问题, 2 用法错误, 3 无法运行
+`
+
+// env is what a command needs from the process.
+type env struct {
+	stdout, stderr io.Writer
+}
+
+// Run dispatches the command line; it returns the process exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	e := env{stdout: stdout, stderr: stderr}
+	cmd := ""
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "":
+		return e.gui(args)
+	case "help":
+		e.help()
+		return exitOK
+	case "verify":
+		return e.verify(args)
+	case "devices":
+		return e.devices(args)
+	case "print-test":
+		return e.printTest(args)
+	case "report":
+		return e.report(args)
+	case "export":
+		return e.export(args)
+	}
+	fmt.Fprintf(stderr, "未知命令 unknown command: %s\n", cmd)
+	e.help()
+	return exitUsage
+}
+
+// help prints the usage text.
+func (e env) help() {
+	fmt.Fprintf(e.stdout, usage, version.String(), defaultDBPath())
+}
+
+// defaultDBPath is the database in the user's data directory.
+func defaultDBPath() string {
+	dir, err := paths.DataDir()
+	if err != nil {
+		return "servicedesk.db"
+	}
+	return filepath.Join(dir, "servicedesk.db")
+}
+
+// newFlags returns a flag set that reports errors to stderr.
+func (e env) newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// openDB opens the database at path, creating its directory.
+func openDB(ctx context.Context, path string, log *slog.Logger) (*sqlstore.DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	backups := filepath.Join(filepath.Dir(path), "backups")
+	return sqlstore.Open(ctx, path, sqlstore.Options{Logger: log, BackupDir: backups})
+}
+
+// fail prints an error for a person and returns the exit code for it.
+func (e env) fail(err error) int {
+	fmt.Fprintln(e.stderr, "错误 error:", ledger.ErrorMessage(err))
+	var le *ledger.Error
+	if !errors.As(err, &le) {
+		fmt.Fprintln(e.stderr, "  ", err)
+		return exitInternal
+	}
+	return exitFailure
+}
+
+// verify walks the journal chain.
+func (e env) verify(args []string) int {
+	fs := e.newFlags("verify")
+	db := fs.String("db", defaultDBPath(), "database file")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	ctx := context.Background()
+	d, code := e.openExisting(ctx, *db)
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+	res, err := sqlstore.NewJournalService(d).Verify(ctx)
+	if err != nil {
+		return e.fail(err)
+	}
+	if !res.OK {
+		fmt.Fprintf(e.stdout, "BROKEN at seq %d: %s (%d entries good before it)\n流水账在第 %d 条被篡改或损坏\n", res.BadSeq, res.Reason, res.Count, res.BadSeq)
+		return exitFailure
+	}
+	fmt.Fprintf(e.stdout, "OK %d entries, last hash %s\n流水账校验通过\n", res.Count, res.LastHash)
+	return exitOK
+}

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"servicedesk/assets"
+	"servicedesk/ledger"
+	"servicedesk/ledger/sqlstore"
+	"servicedesk/receipts"
+)
+
+// report writes the end-of-day ledger PDF of one business day:
+//
+//	servicedesk report --date 2026-11-23 --out day.pdf [--close N] [--db PATH]
+//
+// --date is the business date; when several closes share it the last one is
+// used unless --close N picks the N-th. A day not closed yet gives a preview.
+func (e env) report(args []string) int {
+	fs := e.newFlags("report")
+	db := fs.String("db", defaultDBPath(), "database file")
+	date := fs.String("date", "", "business date YYYY-MM-DD (营业日)")
+	out := fs.String("out", "", "PDF file to write")
+	closeN := fs.Int("close", 0, "the N-th close of that date (default: the last)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *date == "" || *out == "" || fs.NArg() > 0 || *closeN < 0 {
+		fmt.Fprintln(e.stderr, "用法 usage: servicedesk report --date 2026-11-23 --out day.pdf [--close N] [--db PATH]")
+		return exitUsage
+	}
+	ctx := context.Background()
+	d, code := e.openExisting(ctx, *db)
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+	svc := sqlstore.NewDayCloseService(d)
+	day, err := svc.DayByDate(ctx, *date, *closeN)
+	if err != nil {
+		return e.failUsage(err)
+	}
+	r, err := svc.Report(ctx, day.ID)
+	if err != nil {
+		return e.fail(err)
+	}
+	var buf bytes.Buffer
+	if err := receipts.RenderDayPDF(&buf, r, assets.Font); err != nil {
+		return e.fail(err)
+	}
+	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+		return e.fail(err)
+	}
+	if day.Open() {
+		fmt.Fprintf(e.stderr, "注意 note: 营业日 %s 尚未日结，报表为预览 (day not closed: preview)\n", day.Date)
+	}
+	fmt.Fprintf(e.stdout, "%s  营业日 %s  日结单号 %s  应有现金 %s  实点 %s  (%d bytes)\n",
+		*out, r.BusinessDate, r.CloseNo, r.CashExpected, r.CashCounted, buf.Len())
+	return exitOK
+}
+
+// export writes the closed business days of a date range as an Excel
+// workbook for finance:
+//
+//	servicedesk export --from 2026-11-01 --to 2026-11-30 --out nov.xlsx [--db PATH]
+func (e env) export(args []string) int {
+	fs := e.newFlags("export")
+	db := fs.String("db", defaultDBPath(), "database file")
+	from := fs.String("from", "", "first business date YYYY-MM-DD")
+	to := fs.String("to", "", "last business date YYYY-MM-DD")
+	out := fs.String("out", "", "Excel file to write (.xlsx)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *from == "" || *to == "" || *out == "" || fs.NArg() > 0 {
+		fmt.Fprintln(e.stderr, "用法 usage: servicedesk export --from 2026-11-01 --to 2026-11-30 --out f.xlsx [--db PATH]")
+		return exitUsage
+	}
+	ctx := context.Background()
+	d, code := e.openExisting(ctx, *db)
+	if d == nil {
+		return code
+	}
+	defer d.Close()
+	rs, err := sqlstore.NewDayCloseService(d).Reports(ctx, *from, *to)
+	if err != nil {
+		return e.failUsage(err)
+	}
+	var buf bytes.Buffer
+	if err := receipts.WriteDayXLSX(&buf, rs); err != nil {
+		return e.fail(err)
+	}
+	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprintf(e.stdout, "%s  %s 至 %s  %d 个营业日 (%d bytes)\n", *out, *from, *to, len(rs), buf.Len())
+	return exitOK
+}
+
+// openExisting opens a database that must already exist; on failure it
+// returns nil and the exit code.
+func (e env) openExisting(ctx context.Context, path string) (*sqlstore.DB, int) {
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(e.stderr, "错误 error: 数据库不存在 %s\n", path)
+		return nil, exitInternal
+	}
+	d, err := openDB(ctx, path, nil)
+	if err != nil {
+		return nil, e.fail(err)
+	}
+	return d, exitOK
+}
+
+// failUsage is fail, except that bad input (a malformed date) is a usage
+// error (exit 2); not found stays 1.
+func (e env) failUsage(err error) int {
+	code := e.fail(err)
+	if ledger.ErrorCode(err) == ledger.EINVALID {
+		return exitUsage
+	}
+	return code
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it into place, so a reader never sees half a report.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := io.Copy(tmp, bytes.NewReader(data)); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, err)
+	}
+	return nil
+}

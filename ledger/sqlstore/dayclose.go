@@ -1,0 +1,449 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"servicedesk/ledger"
+)
+
+// DayCloseService implements ledger.DayCloseService: the day close (日结)
+// and the end-of-day report built from the journal (report.go).
+type DayCloseService struct{ db *DB }
+
+// NewDayCloseService returns the day-close service on db.
+func NewDayCloseService(db *DB) *DayCloseService { return &DayCloseService{db: db} }
+
+var _ ledger.DayCloseService = (*DayCloseService)(nil)
+
+// maxCloseNoteRunes bounds the remark of a day close.
+const maxCloseNoteRunes = 200
+
+// closeData is the JSON of a day.close journal entry. Field names are part
+// of the journal format: never rename them.
+type closeData struct {
+	CloseNo      string          `json:"close_no"`
+	BusinessDate string          `json:"business_date"`
+	DayID        int64           `json:"day_id"`
+	FromSeq      int64           `json:"from_seq"`  // first entry of the day (after the previous close)
+	OpenSeq      int64           `json:"open_seq"`  // the day.open entry
+	CloseSeq     int64           `json:"close_seq"` // this entry
+	OpenedAt     string          `json:"opened_at"`
+	HeldAtOpen   ledger.Fen      `json:"deposits_held_open"`
+	Taken        ledger.Fen      `json:"deposits_taken"`
+	Refunded     ledger.Fen      `json:"refunded"`
+	Collected    ledger.Fen      `json:"collected"`
+	Compensation ledger.Fen      `json:"compensation"`
+	Forfeited    ledger.Fen      `json:"forfeited"`
+	HeldAtClose  ledger.Fen      `json:"deposits_held_close"`
+	CashExpected ledger.Fen      `json:"cash_expected"`
+	CashCounted  ledger.Fen      `json:"cash_counted"`
+	Difference   ledger.Fen      `json:"difference"`
+	ClerkID      int64           `json:"clerk_id"`
+	ClerkName    string          `json:"clerk_name"`
+	Approval     ledger.Approval `json:"approval"`
+	StillOut     int             `json:"still_out"`
+	Unprinted    int             `json:"unprinted"`
+	Note         string          `json:"note"`
+	Mall         string          `json:"mall"`
+	Counter      string          `json:"counter"`
+	TimeZone     string          `json:"time_zone"`
+}
+
+// summary returns the money recorded in the close.
+func (c closeData) summary() ledger.CloseSummary {
+	return ledger.CloseSummary{HeldAtOpen: c.HeldAtOpen, Taken: c.Taken, Refunded: c.Refunded, Collected: c.Collected,
+		Compensation: c.Compensation, Forfeited: c.Forfeited, HeldAtClose: c.HeldAtClose}
+}
+
+// loanEvent is the JSON of a lend or return journal entry.
+type loanEvent struct {
+	LoanID      int64            `json:"loan_id"`
+	ReceiptNo   string           `json:"receipt_no"`
+	ReturnNo    string           `json:"return_no"`
+	ItemNumber  string           `json:"item_number"`
+	PhoneMasked string           `json:"phone_masked"`
+	Outcome     string           `json:"outcome"`
+	Deposit     ledger.Fen       `json:"deposit"`
+	Refund      ledger.Fen       `json:"refund"`
+	Charge      ledger.Fen       `json:"charge"`
+	Collected   ledger.Fen       `json:"collected"`
+	Forfeit     ledger.Fen       `json:"forfeit"`
+	Damage      string           `json:"damage"`
+	Approval    *ledger.Approval `json:"approval"`
+}
+
+// loanKind splits a lending journal kind ("umbrella.return") into the item
+// kind and the action (lend, return, void); ok is false for any other kind.
+// A void (冲正) closes the loan like a return with a full refund.
+func loanKind(kind string) (ledger.ItemKind, string, bool) {
+	k, action, _ := strings.Cut(kind, ".")
+	if (k != string(ledger.KindUmbrella) && k != string(ledger.KindStroller)) || (action != "lend" && action != "return" && action != "void") {
+		return "", "", false
+	}
+	return ledger.ItemKind(k), action, true
+}
+
+// dayFromSeq returns the first journal seq of the day whose day.open entry
+// is openSeq: the entry after the previous close (logins before the first
+// loan belong to the day too). Pass the head + 1 for a day not opened yet.
+func dayFromSeq(ctx context.Context, q queryer, openSeq int64) (int64, error) {
+	var last int64
+	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(close_seq), 0) FROM business_days WHERE close_seq > 0 AND close_seq < ?", openSeq).Scan(&last); err != nil {
+		return 0, internal("previous close", err)
+	}
+	return last + 1, nil
+}
+
+// journalHead returns the last journal seq (0 for an empty journal).
+func journalHead(ctx context.Context, q queryer) (int64, error) {
+	var head int64
+	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM journal").Scan(&head); err != nil {
+		return 0, internal("journal head", err)
+	}
+	return head, nil
+}
+
+// depositsHeld sums the deposits of loans out just after entry seq: lent at
+// or before it and not returned by then.
+func depositsHeld(ctx context.Context, q queryer, seq int64) (ledger.Fen, error) {
+	var sum ledger.Fen
+	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(deposit), 0) FROM loans
+		WHERE lend_seq <= ? AND (return_seq = 0 OR return_seq > ?)`, seq, seq).Scan(&sum)
+	if err != nil {
+		return 0, internal("sum deposits held", err)
+	}
+	return sum, nil
+}
+
+// dayMoney computes the money of the journal entries from..to: deposits
+// held before and after, and the day's lending cash movements.
+func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSummary, error) {
+	var m ledger.CloseSummary
+	var err error
+	if m.HeldAtOpen, err = depositsHeld(ctx, q, from-1); err != nil {
+		return m, err
+	}
+	if m.HeldAtClose, err = depositsHeld(ctx, q, to); err != nil {
+		return m, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT kind, data FROM journal WHERE seq BETWEEN ? AND ?
+		AND kind IN ('umbrella.lend', 'umbrella.return', 'umbrella.void', 'stroller.lend', 'stroller.return', 'stroller.void') ORDER BY seq`, from, to)
+	if err != nil {
+		return m, internal("read day journal", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, data string
+		if err := rows.Scan(&kind, &data); err != nil {
+			return m, internal("scan day journal", err)
+		}
+		var ev loanEvent
+		if err := json.Unmarshal([]byte(data), &ev); err != nil {
+			return m, internal("decode "+kind, err)
+		}
+		_, action, _ := loanKind(kind)
+		if action == "lend" {
+			m.Taken += ev.Deposit
+			continue
+		}
+		m.Refunded += ev.Refund
+		m.Collected += ev.Collected
+		m.Compensation += ev.Charge
+		m.Forfeited += ev.Forfeit
+	}
+	if err := rows.Err(); err != nil {
+		return m, internal("read day journal", err)
+	}
+	return m, nil
+}
+
+// currentDay returns the open business day, or a day not opened yet (ID 0,
+// today's date) when nothing has happened since the last close, with the
+// first journal seq that belongs to it.
+func currentDay(ctx context.Context, q queryer, now time.Time, set ledger.Settings) (ledger.BusinessDay, int64, error) {
+	d, err := scanDay(q.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0"))
+	if errNoRows(err) {
+		head, err := journalHead(ctx, q)
+		if err != nil {
+			return d, 0, err
+		}
+		d = ledger.BusinessDay{Date: now.In(set.Location()).Format("2006-01-02")}
+		return d, head + 1, nil
+	} else if err != nil {
+		return d, 0, internal("load business day", err)
+	}
+	from, err := dayFromSeq(ctx, q, d.OpenSeq)
+	return d, from, err
+}
+
+// CloseCheck returns the open day's checklist: loans still out (strollers
+// first), the overdue ones, unprinted receipts, and the money so far.
+// Nothing is written.
+func (s *DayCloseService) CloseCheck(ctx context.Context) (ledger.CloseCheck, error) {
+	set, err := NewSettingsService(s.db).Settings(ctx)
+	if err != nil {
+		return ledger.CloseCheck{}, err
+	}
+	now := s.db.Now()
+	var c ledger.CloseCheck
+	if c.Day, c.FromSeq, err = currentDay(ctx, s.db.db, now, set); err != nil {
+		return c, err
+	}
+	head, err := journalHead(ctx, s.db.db)
+	if err != nil {
+		return c, err
+	}
+	if c.Money, err = dayMoney(ctx, s.db.db, c.FromSeq, head); err != nil {
+		return c, err
+	}
+	if c.StillOut, err = NewLendingService(s.db).StillOut(ctx); err != nil {
+		return c, err
+	}
+	for _, l := range c.StillOut {
+		if l.Overdue(now, set.OverdueDays) {
+			c.Overdue = append(c.Overdue, l)
+		}
+	}
+	if c.Unprinted, err = NewPrintQueue(s.db).Pending(ctx); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// CloseDay closes the open business day. Any staff member may count the
+// drawer; a supervisor other than that clerk approves. In one transaction
+// it appends day.close {close_no, business_date, day_id, from_seq,
+// open_seq, close_seq, opened_at, deposits_held_open, deposits_taken,
+// refunded, collected, compensation, forfeited, deposits_held_close,
+// cash_expected, cash_counted, difference, clerk_id, clerk_name,
+// approval{approver_id, approver_name, reason}, still_out, unprinted,
+// note, mall, counter, time_zone} and marks the business_days row closed;
+// the closed row can never change again (trigger). With no open day
+// (nothing happened since the last close) it refuses with ECONFLICT.
+func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req ledger.CloseRequest) (ledger.DayClose, error) {
+	if err := requireRole(actor, allRoles...); err != nil {
+		return ledger.DayClose{}, err
+	}
+	if req.CashCounted < 0 || req.CashCounted > ledger.Yuan(10_000_000) {
+		return ledger.DayClose{}, ledger.Errorf(ledger.EINVALID, "实点现金金额无效")
+	}
+	note := strings.TrimSpace(req.Note)
+	if utf8.RuneCountInString(note) > maxCloseNoteRunes {
+		return ledger.DayClose{}, ledger.Errorf(ledger.EINVALID, "日结备注不能超过%d个字", maxCloseNoteRunes)
+	}
+	var out ledger.DayClose
+	err := s.db.inTx(ctx, func(t *tx) error {
+		day, err := scanDay(t.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0"))
+		if errNoRows(err) {
+			return ledger.Errorf(ledger.ECONFLICT, "自上次日结以来没有新的业务，无需日结")
+		} else if err != nil {
+			return internal("load business day", err)
+		}
+		clerk, err := t.staffByID(actor.ID)
+		if err != nil {
+			return err
+		}
+		set, err := t.settings()
+		if err != nil {
+			return err
+		}
+		from, err := dayFromSeq(ctx, t, day.OpenSeq)
+		if err != nil {
+			return err
+		}
+		head, err := journalHead(ctx, t)
+		if err != nil {
+			return err
+		}
+		money, err := dayMoney(ctx, t, from, head)
+		if err != nil {
+			return err
+		}
+		if !money.Balanced() {
+			return internal("day close", fmt.Errorf("journal money does not balance: %+v", money))
+		}
+		expected := money.Expected()
+		areq := ledger.ApprovalRequest{Action: "日结",
+			Record:  fmt.Sprintf("营业日 %s，应有现金 %s，实点 %s，差额 %s", day.Date, expected, req.CashCounted, req.CashCounted-expected),
+			Amount:  req.CashCounted,
+			ActorID: actor.ID}
+		approver, err := t.checkApproval(areq, req.Approval)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM business_days WHERE business_date = ? AND close_seq > 0", day.Date).Scan(&n); err != nil {
+			return internal("count closes", err)
+		}
+		var stillOut, unprinted int
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM loans WHERE status = 'open'").Scan(&stillOut); err != nil {
+			return internal("count still out", err)
+		}
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM print_jobs WHERE printed_at = ''").Scan(&unprinted); err != nil {
+			return internal("count unprinted", err)
+		}
+		cd := closeData{CloseNo: ledger.CloseNo(day.Date, n+1), BusinessDate: day.Date, DayID: day.ID,
+			FromSeq: from, OpenSeq: day.OpenSeq, CloseSeq: head + 1, OpenedAt: formatTime(day.OpenedAt),
+			HeldAtOpen: money.HeldAtOpen, Taken: money.Taken, Refunded: money.Refunded, Collected: money.Collected,
+			Compensation: money.Compensation, Forfeited: money.Forfeited, HeldAtClose: money.HeldAtClose,
+			CashExpected: expected, CashCounted: req.CashCounted, Difference: req.CashCounted - expected,
+			ClerkID: clerk.ID, ClerkName: clerk.Name,
+			Approval: ledger.Approval{ApproverID: approver.ID, ApproverName: approver.Name, Reason: strings.TrimSpace(req.Approval.Reason)},
+			StillOut: stillOut, Unprinted: unprinted, Note: note,
+			Mall: set.MallName, Counter: set.CounterName, TimeZone: set.TimeZone}
+		e, err := t.append(actor.ID, "day.close", cd, 0)
+		if err != nil {
+			return err
+		}
+		if e.Seq != cd.CloseSeq {
+			return internal("day close", fmt.Errorf("close seq %d, want %d", e.Seq, cd.CloseSeq))
+		}
+		res, err := t.ExecContext(ctx, "UPDATE business_days SET closed_at = ?, close_seq = ?, close_no = ? WHERE id = ? AND close_seq = 0",
+			formatTime(t.now), e.Seq, cd.CloseNo, day.ID)
+		if err != nil {
+			return internal("close business day", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return internal("close business day", fmt.Errorf("day %d not open", day.ID))
+		}
+		day.ClosedAt, day.CloseSeq = t.now, e.Seq
+		out = cd.dayClose(day)
+		return nil
+	})
+	if err != nil {
+		return ledger.DayClose{}, err
+	}
+	return out, nil
+}
+
+// dayClose converts the recorded close to the domain type.
+func (c closeData) dayClose(day ledger.BusinessDay) ledger.DayClose {
+	return ledger.DayClose{No: c.CloseNo, Day: day, FromSeq: c.FromSeq, ClerkID: c.ClerkID, ClerkName: c.ClerkName,
+		Approval: c.Approval, Money: c.summary(), CashExpected: c.CashExpected, CashCounted: c.CashCounted,
+		Difference: c.Difference, Note: c.Note, Mall: c.Mall, Counter: c.Counter, TimeZone: c.TimeZone}
+}
+
+// dayByID loads one business day.
+func dayByID(ctx context.Context, q queryer, id int64) (ledger.BusinessDay, error) {
+	d, err := scanDay(q.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE id = ?", id))
+	if errNoRows(err) {
+		return d, ledger.Errorf(ledger.ENOTFOUND, "找不到该营业日")
+	} else if err != nil {
+		return d, internal("load business day", err)
+	}
+	return d, nil
+}
+
+// loadClose reads the day.close entry of a closed day.
+func loadClose(ctx context.Context, q queryer, day ledger.BusinessDay) (closeData, error) {
+	var cd closeData
+	if day.Open() {
+		return cd, ledger.Errorf(ledger.ECONFLICT, "营业日 %s 尚未日结", day.Date)
+	}
+	var kind, data string
+	err := q.QueryRowContext(ctx, "SELECT kind, data FROM journal WHERE seq = ?", day.CloseSeq).Scan(&kind, &data)
+	if err != nil {
+		return cd, internal("load day close", err)
+	}
+	if kind != "day.close" {
+		return cd, internal("load day close", fmt.Errorf("entry %d is %s", day.CloseSeq, kind))
+	}
+	if err := json.Unmarshal([]byte(data), &cd); err != nil {
+		return cd, internal("decode day close", err)
+	}
+	return cd, nil
+}
+
+// Close returns the recorded close of a closed business day.
+func (s *DayCloseService) Close(ctx context.Context, dayID int64) (ledger.DayClose, error) {
+	day, err := dayByID(ctx, s.db.db, dayID)
+	if err != nil {
+		return ledger.DayClose{}, err
+	}
+	cd, err := loadClose(ctx, s.db.db, day)
+	if err != nil {
+		return ledger.DayClose{}, err
+	}
+	return cd.dayClose(day), nil
+}
+
+// checkDate accepts "" or a real YYYY-MM-DD date.
+func checkDate(d string) error {
+	if d == "" {
+		return nil
+	}
+	if _, err := time.Parse("2006-01-02", d); err != nil {
+		return ledger.Errorf(ledger.EINVALID, "日期格式不正确：%q（例：2026-11-25）", d)
+	}
+	return nil
+}
+
+// Days lists business days dated from..to (inclusive, "" for open-ended),
+// oldest first, the open day included.
+func (s *DayCloseService) Days(ctx context.Context, from, to string) ([]ledger.BusinessDay, error) {
+	if err := checkDate(from); err != nil {
+		return nil, err
+	}
+	if err := checkDate(to); err != nil {
+		return nil, err
+	}
+	if to == "" {
+		to = "9999-12-31"
+	}
+	rows, err := s.db.db.QueryContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE business_date >= ? AND business_date <= ? ORDER BY id", from, to)
+	if err != nil {
+		return nil, internal("list business days", err)
+	}
+	defer rows.Close()
+	var out []ledger.BusinessDay
+	for rows.Next() {
+		d, err := scanDay(rows)
+		if err != nil {
+			return nil, internal("scan business day", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("list business days", err)
+	}
+	return out, nil
+}
+
+// DayByDate returns the n-th close of a business date (n >= 1), or with
+// n <= 0 the last closed day of that date, else that date's open day.
+func (s *DayCloseService) DayByDate(ctx context.Context, date string, n int) (ledger.BusinessDay, error) {
+	if date == "" {
+		return ledger.BusinessDay{}, ledger.Errorf(ledger.EINVALID, "请输入营业日，例：2026-11-25")
+	}
+	if err := checkDate(date); err != nil {
+		return ledger.BusinessDay{}, err
+	}
+	q := "SELECT " + dayColumns + " FROM business_days WHERE close_no = ?"
+	args := []any{ledger.CloseNo(date, n)}
+	if n <= 0 {
+		q = "SELECT " + dayColumns + " FROM business_days WHERE business_date = ? ORDER BY close_seq = 0, id DESC LIMIT 1"
+		args = []any{date}
+	}
+	d, err := scanDay(s.db.db.QueryRowContext(ctx, q, args...))
+	if errNoRows(err) {
+		if n > 0 {
+			return d, ledger.Errorf(ledger.ENOTFOUND, "营业日 %s 没有第 %d 次日结", date, n)
+		}
+		return d, ledger.Errorf(ledger.ENOTFOUND, "营业日 %s 没有记录", date)
+	} else if err != nil {
+		return d, internal("find business day", err)
+	}
+	return d, nil
+}
+
+// DefaultReportDir is the folder for end-of-day reports when the settings
+// name none: "reports" beside the database file, in the data directory.
+func (s *DayCloseService) DefaultReportDir() string {
+	return filepath.Join(filepath.Dir(s.db.Path()), "reports")
+}

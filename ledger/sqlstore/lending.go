@@ -1,0 +1,551 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"servicedesk/ledger"
+	"servicedesk/receipts"
+)
+
+// LendingService implements ledger.LendingService: the umbrella (5.2.11) and
+// stroller (5.2.10) ledgers. Every change is a journal entry written in the
+// same transaction as the items/loans rows and the receipt's print job.
+type LendingService struct{ db *DB }
+
+// NewLendingService returns the lending service on db.
+func NewLendingService(db *DB) *LendingService { return &LendingService{db: db} }
+
+var _ ledger.LendingService = (*LendingService)(nil)
+
+// Limits of the lending ledgers.
+const (
+	maxItemsPerAdd = 500 // numbers accepted by one AddItems call
+	maxNoteRunes   = 100 // item note and stroller damage description
+	defaultPage    = 50  // page size when limit <= 0
+	maxPage        = 500 // largest page
+)
+
+// allRoles is every active role: lending is the counter's daily work.
+var allRoles = []ledger.Role{ledger.RoleClerk, ledger.RoleSupervisor, ledger.RoleAdmin}
+
+// validKind refuses anything but umbrellas and strollers.
+func validKind(k ledger.ItemKind) error {
+	if k != ledger.KindUmbrella && k != ledger.KindStroller {
+		return ledger.Errorf(ledger.EINVALID, "未知的借用物品类型")
+	}
+	return nil
+}
+
+// tokenKind maps an item kind to its QR token kind.
+func tokenKind(k ledger.ItemKind) string {
+	if k == ledger.KindStroller {
+		return receipts.KindStroller
+	}
+	return receipts.KindUmbrella
+}
+
+// NormalizeItemNumber trims and upper-cases an item number and checks it:
+// 1–16 characters of A–Z, 0–9 and '-', starting with a letter or digit
+// (e.g. "U-001", "S-12").
+func NormalizeItemNumber(s string) (string, error) {
+	n := strings.ToUpper(strings.TrimSpace(s))
+	bad := ledger.Errorf(ledger.EINVALID, "编号格式不正确：%q（例：U-001，只能用字母、数字和 -）", s)
+	if n == "" || len(n) > 16 || n[0] == '-' {
+		return "", bad
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return "", bad
+		}
+	}
+	return n, nil
+}
+
+const itemColumns = "id, kind, number, status, note"
+
+// scanItem reads one items row (itemColumns order).
+func scanItem(sc interface{ Scan(...any) error }) (ledger.Item, error) {
+	var it ledger.Item
+	err := sc.Scan(&it.ID, &it.Kind, &it.Number, &it.Status, &it.Note)
+	return it, err
+}
+
+// AddItems adds numbered items to stock, all or none. Numbers are
+// normalised (NormalizeItemNumber); a number already in stock or given twice
+// is refused. Journaled as item.add {kind, items: [{id, number}]}.
+func (s *LendingService) AddItems(ctx context.Context, actor ledger.Staff, kind ledger.ItemKind, numbers []string) error {
+	if err := requireRole(actor, allRoles...); err != nil {
+		return err
+	}
+	if err := validKind(kind); err != nil {
+		return err
+	}
+	if len(numbers) == 0 {
+		return ledger.Errorf(ledger.EINVALID, "请输入至少一个编号")
+	}
+	if len(numbers) > maxItemsPerAdd {
+		return ledger.Errorf(ledger.EINVALID, "一次最多添加%d个编号", maxItemsPerAdd)
+	}
+	norm := make([]string, 0, len(numbers))
+	seen := map[string]bool{}
+	for _, raw := range numbers {
+		n, err := NormalizeItemNumber(raw)
+		if err != nil {
+			return err
+		}
+		if seen[n] {
+			return ledger.Errorf(ledger.EINVALID, "编号 %s 重复输入", n)
+		}
+		seen[n] = true
+		norm = append(norm, n)
+	}
+	return s.db.inTx(ctx, func(t *tx) error {
+		type added struct {
+			ID     int64  `json:"id"`
+			Number string `json:"number"`
+		}
+		list := make([]added, 0, len(norm))
+		for _, n := range norm {
+			var exists int
+			if err := t.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE kind = ? AND number = ?", kind, n).Scan(&exists); err != nil {
+				return internal("check item number", err)
+			}
+			if exists > 0 {
+				return ledger.Errorf(ledger.ECONFLICT, "%s %s 已存在", kind.Label(), n)
+			}
+			res, err := t.ExecContext(ctx, "INSERT INTO items(kind, number, added_seq) VALUES (?, ?, 0)", kind, n)
+			if err != nil {
+				return internal("insert item", err)
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return internal("item id", err)
+			}
+			list = append(list, added{ID: id, Number: n})
+		}
+		e, err := t.append(actor.ID, "item.add", map[string]any{"kind": kind, "items": list}, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE items SET added_seq = ? WHERE added_seq = 0", e.Seq); err != nil {
+			return internal("update items", err)
+		}
+		return nil
+	})
+}
+
+// itemByID loads one item inside a transaction.
+func (t *tx) itemByID(id int64) (ledger.Item, error) {
+	it, err := scanItem(t.QueryRowContext(t.ctx, "SELECT "+itemColumns+" FROM items WHERE id = ?", id))
+	if errNoRows(err) {
+		return it, ledger.Errorf(ledger.ENOTFOUND, "找不到该物品")
+	} else if err != nil {
+		return it, internal("load item", err)
+	}
+	return it, nil
+}
+
+// checkApproval validates a stored approver for req: another active staff
+// member with a supervisor or admin role, and a reason. The approver is
+// re-read from the database, so an Approval cannot be forged by the caller.
+func (t *tx) checkApproval(req ledger.ApprovalRequest, a *ledger.Approval) (ledger.Staff, error) {
+	if a == nil || a.ApproverID == 0 {
+		return ledger.Staff{}, ledger.Errorf(ledger.EFORBIDDEN, "须主管审批")
+	}
+	st, err := t.staffByID(a.ApproverID)
+	if ledger.ErrorCode(err) == ledger.ENOTFOUND {
+		return st, ledger.Errorf(ledger.EFORBIDDEN, "须主管审批：审批人不存在")
+	} else if err != nil {
+		return st, err
+	}
+	if err := ledger.CheckApprover(req, st, strings.TrimSpace(a.Reason)); err != nil {
+		return st, err
+	}
+	if st.Disabled {
+		return st, ledger.Errorf(ledger.EFORBIDDEN, "审批人 %s 的账户已停用", st.Name)
+	}
+	return st, nil
+}
+
+// approvalJSON is the approval as recorded in journal entries.
+func approvalJSON(st ledger.Staff, a *ledger.Approval) map[string]any {
+	return map[string]any{"approver_id": st.ID, "approver_name": st.Name, "reason": strings.TrimSpace(a.Reason)}
+}
+
+// SetItemStatus moves an item between in stock and damaged/under repair, or
+// writes it off (retired) with a supervisor's approval. Items that are out
+// must come back through Return; retired items stay retired; lost items may
+// be found again (in) or written off. Journaled as item.status
+// {item_id, kind, number, from, to, note[, approval]}.
+func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, itemID int64, status ledger.ItemStatus, note string, approval *ledger.Approval) error {
+	if err := requireRole(actor, allRoles...); err != nil {
+		return err
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > maxNoteRunes {
+		return ledger.Errorf(ledger.EINVALID, "备注不能超过%d个字", maxNoteRunes)
+	}
+	switch status {
+	case ledger.ItemIn, ledger.ItemDamaged, ledger.ItemRetired:
+	case ledger.ItemOut, ledger.ItemLost:
+		return ledger.Errorf(ledger.EINVALID, "“%s”状态只能通过借出或归还登记", status.Label())
+	default:
+		return ledger.Errorf(ledger.EINVALID, "未知的物品状态")
+	}
+	return s.db.inTx(ctx, func(t *tx) error {
+		it, err := t.itemByID(itemID)
+		if err != nil {
+			return err
+		}
+		label := fmt.Sprintf("%s %s", it.Kind.Label(), it.Number)
+		switch {
+		case it.Status == ledger.ItemOut:
+			return ledger.Errorf(ledger.ECONFLICT, "%s 已借出，须先办理归还", label)
+		case it.Status == ledger.ItemRetired:
+			return ledger.Errorf(ledger.ECONFLICT, "%s 已报废，不能再变更", label)
+		case it.Status == status:
+			return ledger.Errorf(ledger.ECONFLICT, "%s 已是“%s”状态", label, status.Label())
+		}
+		data := map[string]any{"item_id": it.ID, "kind": it.Kind, "number": it.Number, "from": it.Status, "to": status, "note": note}
+		if status == ledger.ItemRetired {
+			req := ledger.ApprovalRequest{Action: "报废", Record: label, ActorID: actor.ID}
+			st, err := t.checkApproval(req, approval)
+			if err != nil {
+				return err
+			}
+			data["approval"] = approvalJSON(st, approval)
+		}
+		if _, err := t.append(actor.ID, "item.status", data, 0); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE items SET status = ?, note = ? WHERE id = ?", status, note, it.ID); err != nil {
+			return internal("update item", err)
+		}
+		return nil
+	})
+}
+
+// Items lists a kind's items by number.
+func (s *LendingService) Items(ctx context.Context, kind ledger.ItemKind) ([]ledger.Item, error) {
+	if err := validKind(kind); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.db.QueryContext(ctx, "SELECT "+itemColumns+" FROM items WHERE kind = ? ORDER BY number", kind)
+	if err != nil {
+		return nil, internal("list items", err)
+	}
+	defer rows.Close()
+	var out []ledger.Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, internal("scan item", err)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("list items", err)
+	}
+	return out, nil
+}
+
+// Stock counts a kind's items by status.
+func (s *LendingService) Stock(ctx context.Context, kind ledger.ItemKind) (ledger.Stock, error) {
+	if err := validKind(kind); err != nil {
+		return ledger.Stock{}, err
+	}
+	rows, err := s.db.db.QueryContext(ctx, "SELECT status, count(*) FROM items WHERE kind = ? GROUP BY status", kind)
+	if err != nil {
+		return ledger.Stock{}, internal("count stock", err)
+	}
+	defer rows.Close()
+	var st ledger.Stock
+	for rows.Next() {
+		var status ledger.ItemStatus
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return ledger.Stock{}, internal("scan stock", err)
+		}
+		switch status {
+		case ledger.ItemIn:
+			st.OnHand = n
+		case ledger.ItemOut:
+			st.Out = n
+		case ledger.ItemDamaged:
+			st.Damaged = n
+		case ledger.ItemRetired:
+			st.Retired = n
+		case ledger.ItemLost:
+			st.Lost = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return ledger.Stock{}, internal("count stock", err)
+	}
+	return st, nil
+}
+
+// signer loads the per-install QR token secret inside a transaction.
+func (t *tx) signer() (receipts.Signer, error) {
+	var key []byte
+	err := t.QueryRowContext(t.ctx, "SELECT value FROM meta WHERE key = 'token_key'").Scan(&key)
+	if errNoRows(err) {
+		return receipts.Signer{}, ledger.Errorf(ledger.ENOTFOUND, "系统尚未初始化")
+	} else if err != nil {
+		return receipts.Signer{}, internal("load token key", err)
+	}
+	if len(key) < receipts.KeySize {
+		return receipts.Signer{}, ledger.Errorf(ledger.EINTERNAL, "凭证密钥无效")
+	}
+	return receipts.Signer{Key: key}, nil
+}
+
+// Lend registers a loan of an item in stock: the umbrella deposit from the
+// settings (strollers are free), the next receipt number, a signed token
+// and the receipt queued for printing, all in one transaction. Journaled as
+// umbrella.lend / stroller.lend {loan_id, receipt_no, item_id, item_number,
+// deposit, phone_masked, job_id}; the full phone is stored for reminders only.
+func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledger.LendRequest) (ledger.Loan, error) {
+	if err := requireRole(actor, allRoles...); err != nil {
+		return ledger.Loan{}, err
+	}
+	if err := validKind(req.Kind); err != nil {
+		return ledger.Loan{}, err
+	}
+	number, err := NormalizeItemNumber(req.ItemNumber)
+	if err != nil {
+		return ledger.Loan{}, err
+	}
+	var phone, masked string
+	if strings.TrimSpace(req.Phone) != "" {
+		if phone, err = ledger.NormalizeMobile(req.Phone); err != nil {
+			return ledger.Loan{}, err
+		}
+		masked = ledger.MaskMobile(phone)
+	}
+	var loan ledger.Loan
+	err = s.db.inTx(ctx, func(t *tx) error {
+		it, err := scanItem(t.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE kind = ? AND number = ?", req.Kind, number))
+		if errNoRows(err) {
+			var other ledger.ItemKind
+			if t.QueryRowContext(ctx, "SELECT kind FROM items WHERE number = ? LIMIT 1", number).Scan(&other) == nil {
+				return ledger.Errorf(ledger.EINVALID, "%s 是%s，不是%s", number, other.Label(), req.Kind.Label())
+			}
+			return ledger.Errorf(ledger.ENOTFOUND, "找不到%s %s", req.Kind.Label(), number)
+		} else if err != nil {
+			return internal("load item", err)
+		}
+		if it.Status != ledger.ItemIn {
+			return ledger.Errorf(ledger.ECONFLICT, "%s %s 当前为“%s”，不能借出", it.Kind.Label(), it.Number, it.Status.Label())
+		}
+		set, err := t.settings()
+		if err != nil {
+			return err
+		}
+		sig, err := t.signer()
+		if err != nil {
+			return err
+		}
+		var deposit ledger.Fen
+		if req.Kind == ledger.KindUmbrella {
+			deposit = set.UmbrellaDeposit
+		}
+		receiptNo, err := t.nextReceiptNo(actor.ID)
+		if err != nil {
+			return err
+		}
+		loan = ledger.Loan{Kind: it.Kind, ItemID: it.ID, ItemNumber: it.Number, ReceiptNo: receiptNo,
+			LentAt: t.now, LentBy: actor.ID, PhoneMasked: masked, Deposit: deposit, Status: ledger.LoanOpen}
+		// The journal entry's seq is needed on the row and the row's id in
+		// the entry: insert with a placeholder seq, then fill both in.
+		res, err := t.ExecContext(ctx, `INSERT INTO loans(kind, item_id, receipt_no, lent_at, lent_by, phone, phone_masked, deposit, lend_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`, loan.Kind, loan.ItemID, receiptNo, formatTime(t.now), actor.ID, phone, masked, deposit)
+		if err != nil {
+			return internal("insert loan", err)
+		}
+		if loan.ID, err = res.LastInsertId(); err != nil {
+			return internal("loan id", err)
+		}
+		loan.Token = sig.Sign(tokenKind(loan.Kind), loan.ID)
+		job, err := t.enqueueDocument(receiptNo, lendDocument(set, loan, actor))
+		if err != nil {
+			return err
+		}
+		e, err := t.append(actor.ID, string(loan.Kind)+".lend", map[string]any{
+			"loan_id": loan.ID, "receipt_no": receiptNo, "item_id": it.ID, "item_number": it.Number,
+			"deposit": deposit, "phone_masked": masked, "job_id": job.ID}, 0)
+		if err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE loans SET token = ?, lend_seq = ? WHERE id = ?", loan.Token, e.Seq, loan.ID); err != nil {
+			return internal("update loan", err)
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE items SET status = 'out' WHERE id = ? AND status = 'in'", it.ID); err != nil {
+			return internal("update item", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return ledger.Loan{}, err
+	}
+	return loan, nil
+}
+
+// openLoan loads a loan that is still open, with the settings, inside the
+// transaction; a closed loan is a conflict that says when it was closed.
+func (t *tx) openLoan(id int64) (ledger.Loan, ledger.Settings, error) {
+	loan, err := loadLoan(t.ctx, t, "l.id = ?", id)
+	if err != nil {
+		return loan, ledger.Settings{}, err
+	}
+	set, err := t.settings()
+	if err != nil {
+		return loan, set, err
+	}
+	if loan.Status != ledger.LoanOpen {
+		return loan, set, closedConflict(loan, set)
+	}
+	return loan, set, nil
+}
+
+// closedConflict names when a closed loan was closed.
+func closedConflict(l ledger.Loan, set ledger.Settings) error {
+	when := l.ClosedAt.In(set.Location()).Format("2006-01-02 15:04")
+	if l.Status == ledger.LoanLost {
+		return ledger.Errorf(ledger.ECONFLICT, "该借用已于 %s 登记遗失，不能重复归还", when)
+	}
+	if l.Status == ledger.LoanVoided {
+		return ledger.Errorf(ledger.ECONFLICT, "该借用已于 %s 冲正，不能再办理", when)
+	}
+	return ledger.Errorf(ledger.ECONFLICT, "该借用已于 %s 归还，不能重复归还", when)
+}
+
+// Return closes an open loan exactly once. Fine: full refund, item back in
+// stock. Damaged umbrella: the charge of the price-list item req.Damage is
+// taken from the deposit (refund = deposit − charge, or the shortfall is
+// collected), item damaged. Lost: deposit forfeited with a supervisor's
+// approval, item lost. Strollers carry no money; a damaged stroller keeps
+// req.Damage as a free-text note. The return slip gets its own receipt
+// number and print job in the same transaction. Journaled as
+// umbrella.return / stroller.return {loan_id, receipt_no, return_no,
+// item_id, item_number, outcome, deposit, refund, charge, collected,
+// forfeit, damage, job_id[, approval]}.
+func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req ledger.ReturnRequest) (ledger.Loan, error) {
+	if err := requireRole(actor, allRoles...); err != nil {
+		return ledger.Loan{}, err
+	}
+	switch req.Outcome {
+	case ledger.ReturnFine, ledger.ReturnDamaged, ledger.ReturnLost:
+	default:
+		return ledger.Loan{}, ledger.Errorf(ledger.EINVALID, "请选择归还结果")
+	}
+	damage := strings.TrimSpace(req.Damage)
+	var loan ledger.Loan
+	err := s.db.inTx(ctx, func(t *tx) error {
+		var set ledger.Settings
+		var err error
+		if loan, set, err = t.openLoan(req.LoanID); err != nil {
+			return err
+		}
+		label := fmt.Sprintf("%s %s，借出单 %s", loan.Kind.Label(), loan.ItemNumber, loan.ReceiptNo)
+		itemStatus := ledger.ItemIn
+		var approval map[string]any
+		loan.Damage = ""
+		switch req.Outcome {
+		case ledger.ReturnFine:
+			loan.Status, loan.Refund = ledger.LoanReturned, loan.Deposit
+		case ledger.ReturnDamaged:
+			loan.Status, itemStatus = ledger.LoanDamaged, ledger.ItemDamaged
+			if loan.Kind == ledger.KindUmbrella {
+				price, ok := findPrice(set.DamagePrices, damage)
+				if !ok {
+					if damage == "" {
+						return ledger.Errorf(ledger.EINVALID, "请选择损坏情况")
+					}
+					return ledger.Errorf(ledger.EINVALID, "赔偿价目中没有“%s”", damage)
+				}
+				loan.Damage, loan.Charge = price.Name, price.Price
+				loan.Refund = max(0, loan.Deposit-loan.Charge)
+				loan.Collected = max(0, loan.Charge-loan.Deposit)
+			} else {
+				if utf8.RuneCountInString(damage) > maxNoteRunes {
+					return ledger.Errorf(ledger.EINVALID, "损坏说明不能超过%d个字", maxNoteRunes)
+				}
+				loan.Damage = damage
+				loan.Refund = loan.Deposit
+			}
+		case ledger.ReturnLost:
+			loan.Status, itemStatus = ledger.LoanLost, ledger.ItemLost
+			action := "遗失登记"
+			if loan.Deposit > 0 {
+				action = "没收押金"
+			}
+			areq := ledger.ApprovalRequest{Action: action, Record: label, Amount: loan.Deposit, ActorID: actor.ID}
+			st, err := t.checkApproval(areq, req.Approval)
+			if err != nil {
+				return err
+			}
+			loan.Forfeit, loan.ApproverID = loan.Deposit, st.ID
+			approval = approvalJSON(st, req.Approval)
+		}
+		if loan.ReturnNo, err = t.nextReceiptNo(actor.ID); err != nil {
+			return err
+		}
+		loan.ClosedAt, loan.ClosedBy = t.now, actor.ID
+		job, err := t.enqueueDocument(loan.ReturnNo, returnDocument(set, loan, actor))
+		if err != nil {
+			return err
+		}
+		data := map[string]any{
+			"loan_id": loan.ID, "receipt_no": loan.ReceiptNo, "return_no": loan.ReturnNo,
+			"item_id": loan.ItemID, "item_number": loan.ItemNumber, "outcome": req.Outcome,
+			"deposit": loan.Deposit, "refund": loan.Refund, "charge": loan.Charge, "collected": loan.Collected,
+			"forfeit": loan.Forfeit, "damage": loan.Damage, "job_id": job.ID}
+		if approval != nil {
+			data["approval"] = approval
+		}
+		e, err := t.append(actor.ID, string(loan.Kind)+".return", data, 0)
+		if err != nil {
+			return err
+		}
+		return t.closeLoan(loan, e.Seq, itemStatus)
+	})
+	if err != nil {
+		return ledger.Loan{}, err
+	}
+	return loan, nil
+}
+
+// closeLoan writes the close of an open loan (exactly once: the WHERE and
+// the loans_closed_final trigger refuse a closed one) and moves its item
+// from out to itemStatus.
+func (t *tx) closeLoan(l ledger.Loan, closeSeq int64, itemStatus ledger.ItemStatus) error {
+	res, err := t.ExecContext(t.ctx, `UPDATE loans SET status = ?, closed_at = ?, closed_by = ?, refund = ?, charge = ?,
+		collected = ?, forfeit = ?, damage = ?, approver_id = ?, return_no = ?, return_seq = ? WHERE id = ? AND status = 'open'`,
+		l.Status, formatTime(l.ClosedAt), l.ClosedBy, l.Refund, l.Charge, l.Collected, l.Forfeit,
+		l.Damage, l.ApproverID, l.ReturnNo, closeSeq, l.ID)
+	if err != nil {
+		return internal("close loan", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return internal("close loan", fmt.Errorf("loan %d not open", l.ID))
+	}
+	if _, err := t.ExecContext(t.ctx, "UPDATE items SET status = ? WHERE id = ? AND status = 'out'", itemStatus, l.ItemID); err != nil {
+		return internal("update item", err)
+	}
+	return nil
+}
+
+// findPrice looks a damage description up in the price list.
+func findPrice(list []ledger.PriceItem, name string) (ledger.PriceItem, bool) {
+	for _, p := range list {
+		if strings.TrimSpace(p.Name) == name && name != "" {
+			return p, true
+		}
+	}
+	return ledger.PriceItem{}, false
+}

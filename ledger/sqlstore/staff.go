@@ -1,0 +1,366 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"servicedesk/ledger"
+)
+
+// StaffService implements ledger.StaffService.
+type StaffService struct{ db *DB }
+
+// NewStaffService returns the staff service on db.
+func NewStaffService(db *DB) *StaffService { return &StaffService{db: db} }
+
+var _ ledger.StaffService = (*StaffService)(nil)
+
+// dummyHash is checked against for unknown users so that both failures cost
+// the same time.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$Z2l2ZW5HaXZlbkdpdmVuR2l2ZW5HaXZlbkdpdmVuISE"
+
+const staffColumns = "id, username, name, role, disabled, must_change, locked_until"
+
+// scanStaff reads one staff row (staffColumns order).
+func scanStaff(sc interface{ Scan(...any) error }) (ledger.Staff, error) {
+	var s ledger.Staff
+	var role, locked string
+	if err := sc.Scan(&s.ID, &s.Username, &s.Name, &role, &s.Disabled, &s.MustChange, &locked); err != nil {
+		return s, err
+	}
+	s.Role = ledger.Role(role)
+	t, err := parseTime(locked)
+	s.LockedUntil = t
+	return s, err
+}
+
+// staffByID loads one account inside a transaction.
+func (t *tx) staffByID(id int64) (ledger.Staff, error) {
+	s, err := scanStaff(t.QueryRowContext(t.ctx, "SELECT "+staffColumns+" FROM staff WHERE id = ?", id))
+	if errNoRows(err) {
+		return s, ledger.Errorf(ledger.ENOTFOUND, "找不到该员工账户")
+	} else if err != nil {
+		return s, internal("load staff", err)
+	}
+	return s, nil
+}
+
+// NeedsSetup reports whether no account exists yet.
+func (s *StaffService) NeedsSetup(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.db.db.QueryRowContext(ctx, "SELECT count(*) FROM staff").Scan(&n); err != nil {
+		return false, internal("count staff", err)
+	}
+	return n == 0, nil
+}
+
+// Setup stores the first settings, creates the token secret and the first admin.
+func (s *StaffService) Setup(ctx context.Context, req ledger.SetupRequest) (ledger.Staff, error) {
+	set := ledger.DefaultSettings()
+	set.MallName, set.CounterName = strings.TrimSpace(req.MallName), strings.TrimSpace(req.CounterName)
+	if err := set.Validate(); err != nil {
+		return ledger.Staff{}, err
+	}
+	req.Admin.Role = ledger.RoleAdmin
+	if err := req.Admin.Validate(); err != nil {
+		return ledger.Staff{}, err
+	}
+	key := make([]byte, 32)
+	if _, err := s.db.rand.Read(key); err != nil {
+		return ledger.Staff{}, internal("token key", err)
+	}
+	var admin ledger.Staff
+	err := s.db.inTx(ctx, func(t *tx) error {
+		var n int
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM staff").Scan(&n); err != nil {
+			return internal("count staff", err)
+		}
+		if n > 0 {
+			return ledger.Errorf(ledger.ECONFLICT, "系统已初始化")
+		}
+		if _, err := t.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('token_key', ?)", key); err != nil {
+			return internal("store token key", err)
+		}
+		if _, err := t.append(0, "install.setup", map[string]any{"schema": SchemaVersion()}, 0); err != nil {
+			return err
+		}
+		if err := t.saveSettings(0, set); err != nil {
+			return err
+		}
+		var err error
+		admin, err = t.addStaff(0, req.Admin)
+		return err
+	})
+	return admin, err
+}
+
+// addStaff inserts an account and journals it (without the password hash).
+func (t *tx) addStaff(actorID int64, n ledger.NewStaff) (ledger.Staff, error) {
+	if err := n.Validate(); err != nil {
+		return ledger.Staff{}, err
+	}
+	hash, err := ledger.HashPassword(n.Password, t.db.rand)
+	if err != nil {
+		return ledger.Staff{}, internal("hash password", err)
+	}
+	var exists int
+	if err := t.QueryRowContext(t.ctx, "SELECT count(*) FROM staff WHERE username = ?", n.Username).Scan(&exists); err != nil {
+		return ledger.Staff{}, internal("check username", err)
+	}
+	if exists > 0 {
+		return ledger.Staff{}, ledger.Errorf(ledger.ECONFLICT, "用户名 %s 已存在", n.Username)
+	}
+	res, err := t.ExecContext(t.ctx, "INSERT INTO staff(username, name, role, password_hash) VALUES (?, ?, ?, ?)",
+		n.Username, strings.TrimSpace(n.Name), string(n.Role), hash)
+	if err != nil {
+		return ledger.Staff{}, internal("insert staff", err)
+	}
+	id, _ := res.LastInsertId()
+	if _, err := t.append(actorID, "staff.add", map[string]any{"id": id, "username": n.Username, "name": strings.TrimSpace(n.Name), "role": n.Role}, 0); err != nil {
+		return ledger.Staff{}, err
+	}
+	return t.staffByID(id)
+}
+
+// authenticate checks username and password inside t, counting failures and
+// locking the account after too many. It returns the account on success.
+// Failures are journaled even though the caller's action fails, so it commits
+// its own bookkeeping through a separate transaction (see login).
+func (s *StaffService) authenticate(ctx context.Context, username, password string) (ledger.Staff, error) {
+	set, err := NewSettingsService(s.db).Settings(ctx)
+	if err != nil {
+		return ledger.Staff{}, err
+	}
+	username = strings.ToLower(strings.TrimSpace(username))
+	var st ledger.Staff
+	var authErr error
+	err = s.db.inTx(ctx, func(t *tx) error {
+		var hash string
+		var failed int
+		row := t.QueryRowContext(ctx, "SELECT "+staffColumns+", password_hash, failed_count FROM staff WHERE username = ?", username)
+		var role, locked string
+		err := row.Scan(&st.ID, &st.Username, &st.Name, &role, &st.Disabled, &st.MustChange, &locked, &hash, &failed)
+		if errNoRows(err) {
+			ledger.CheckPassword(password, dummyHash)
+			authErr = ledger.ErrBadLogin()
+			_, err := t.append(0, "auth.login_failed", map[string]any{"reason": "unknown_user"}, 0)
+			return err
+		} else if err != nil {
+			return internal("load staff", err)
+		}
+		st.Role = ledger.Role(role)
+		if st.LockedUntil, err = parseTime(locked); err != nil {
+			return err
+		}
+		now := t.now
+		if now.Before(st.LockedUntil) {
+			authErr = ledger.Errorf(ledger.ELOCKED, "登录失败次数过多，账户已锁定，请于 %s 后再试",
+				st.LockedUntil.In(set.Location()).Format("15:04:05"))
+			return nil
+		}
+		if !ledger.CheckPassword(password, hash) {
+			failed++
+			lockedUntil := ""
+			if failed >= set.MaxFailedLogins {
+				lockedUntil = formatTime(now.Add(set.LockDuration))
+				failed = 0
+			}
+			if _, err := t.ExecContext(ctx, "UPDATE staff SET failed_count = ?, locked_until = ? WHERE id = ?", failed, lockedUntil, st.ID); err != nil {
+				return internal("count failure", err)
+			}
+			data := map[string]any{"staff_id": st.ID, "reason": "bad_password"}
+			kind := "auth.login_failed"
+			if lockedUntil != "" {
+				kind, data["locked_until"] = "auth.locked", lockedUntil
+				s.db.log.Warn("account locked after failed logins", "staff_id", st.ID)
+			}
+			authErr = ledger.ErrBadLogin()
+			_, err := t.append(st.ID, kind, data, 0)
+			return err
+		}
+		if st.Disabled {
+			authErr = ledger.Errorf(ledger.EFORBIDDEN, "该账户已停用，请联系管理员")
+			return nil
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE staff SET failed_count = 0, locked_until = '' WHERE id = ?", st.ID); err != nil {
+			return internal("reset failures", err)
+		}
+		st.LockedUntil = time.Time{}
+		return nil
+	})
+	if err != nil {
+		return ledger.Staff{}, err
+	}
+	if authErr != nil {
+		return ledger.Staff{}, authErr
+	}
+	return st, nil
+}
+
+// Login checks credentials and journals the login.
+func (s *StaffService) Login(ctx context.Context, username, password string) (ledger.Staff, error) {
+	st, err := s.authenticate(ctx, username, password)
+	if err != nil {
+		return st, err
+	}
+	err = s.db.inTx(ctx, func(t *tx) error {
+		_, err := t.append(st.ID, "auth.login", map[string]any{"staff_id": st.ID}, 0)
+		return err
+	})
+	return st, err
+}
+
+// Unlock re-checks the password of the staff member on duty after an idle lock.
+func (s *StaffService) Unlock(ctx context.Context, staffID int64, password string) error {
+	var username string
+	if err := s.db.db.QueryRowContext(ctx, "SELECT username FROM staff WHERE id = ?", staffID).Scan(&username); err != nil {
+		if errNoRows(err) {
+			return ledger.Errorf(ledger.ENOTFOUND, "找不到该员工账户")
+		}
+		return internal("load staff", err)
+	}
+	_, err := s.authenticate(ctx, username, password)
+	return err
+}
+
+// ChangePassword checks the old password and stores the new one.
+func (s *StaffService) ChangePassword(ctx context.Context, staffID int64, oldPassword, newPassword string) error {
+	if err := ledger.ValidatePassword(newPassword); err != nil {
+		return err
+	}
+	if oldPassword == newPassword {
+		return ledger.Errorf(ledger.EINVALID, "新密码不能与旧密码相同")
+	}
+	if err := s.Unlock(ctx, staffID, oldPassword); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(t *tx) error {
+		return t.setPassword(staffID, staffID, newPassword, false)
+	})
+}
+
+// setPassword stores a new hash; mustChange forces a change at next login.
+func (t *tx) setPassword(actorID, staffID int64, password string, mustChange bool) error {
+	hash, err := ledger.HashPassword(password, t.db.rand)
+	if err != nil {
+		return internal("hash password", err)
+	}
+	if _, err := t.ExecContext(t.ctx, "UPDATE staff SET password_hash = ?, must_change = ?, failed_count = 0, locked_until = '' WHERE id = ?",
+		hash, mustChange, staffID); err != nil {
+		return internal("store password", err)
+	}
+	kind := "staff.password_changed"
+	if mustChange {
+		kind = "staff.password_reset"
+	}
+	_, err = t.append(actorID, kind, map[string]any{"staff_id": staffID}, 0)
+	return err
+}
+
+// ListStaff lists every account.
+func (s *StaffService) ListStaff(ctx context.Context) ([]ledger.Staff, error) {
+	rows, err := s.db.db.QueryContext(ctx, "SELECT "+staffColumns+" FROM staff ORDER BY id")
+	if err != nil {
+		return nil, internal("list staff", err)
+	}
+	defer rows.Close()
+	var out []ledger.Staff
+	for rows.Next() {
+		st, err := scanStaff(rows)
+		if err != nil {
+			return nil, internal("scan staff", err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// requireRole refuses actors without one of the roles.
+func requireRole(actor ledger.Staff, roles ...ledger.Role) error {
+	for _, r := range roles {
+		if actor.Role == r && !actor.Disabled {
+			return nil
+		}
+	}
+	return ledger.Errorf(ledger.EFORBIDDEN, "当前账户（%s）无权执行此操作", actor.Role.Label())
+}
+
+// AddStaff creates an account.
+func (s *StaffService) AddStaff(ctx context.Context, actor ledger.Staff, req ledger.NewStaff) (ledger.Staff, error) {
+	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
+		return ledger.Staff{}, err
+	}
+	req.Username = strings.ToLower(strings.TrimSpace(req.Username))
+	var st ledger.Staff
+	err := s.db.inTx(ctx, func(t *tx) error {
+		var err error
+		st, err = t.addStaff(actor.ID, req)
+		return err
+	})
+	return st, err
+}
+
+// ResetPassword sets a temporary password that must be changed at next login.
+func (s *StaffService) ResetPassword(ctx context.Context, actor ledger.Staff, staffID int64, temporary string) error {
+	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
+		return err
+	}
+	if err := ledger.ValidatePassword(temporary); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.staffByID(staffID); err != nil {
+			return err
+		}
+		return t.setPassword(actor.ID, staffID, temporary, true)
+	})
+}
+
+// SetDisabled disables or re-enables an account. An admin cannot disable
+// their own account (the counter would lose its last admin).
+func (s *StaffService) SetDisabled(ctx context.Context, actor ledger.Staff, staffID int64, disabled bool) error {
+	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
+		return err
+	}
+	if staffID == actor.ID && disabled {
+		return ledger.Errorf(ledger.ECONFLICT, "不能停用自己的账户")
+	}
+	return s.db.inTx(ctx, func(t *tx) error {
+		st, err := t.staffByID(staffID)
+		if err != nil {
+			return err
+		}
+		if st.Disabled == disabled {
+			return nil
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE staff SET disabled = ? WHERE id = ?", disabled, staffID); err != nil {
+			return internal("disable staff", err)
+		}
+		kind := "staff.enabled"
+		if disabled {
+			kind = "staff.disabled"
+		}
+		_, err = t.append(actor.ID, kind, map[string]any{"staff_id": staffID}, 0)
+		return err
+	})
+}
+
+// Approve authenticates a supervisor for req. The approval itself is recorded
+// by the action that uses it, in the action's own journal entry.
+func (s *StaffService) Approve(ctx context.Context, req ledger.ApprovalRequest, username, password, reason string) (ledger.Approval, error) {
+	reason = strings.TrimSpace(reason)
+	st, err := s.authenticate(ctx, username, password)
+	if err != nil {
+		return ledger.Approval{}, err
+	}
+	if err := ledger.CheckApprover(req, st, reason); err != nil {
+		_ = s.db.inTx(ctx, func(t *tx) error {
+			_, err := t.append(req.ActorID, "approval.refused", map[string]any{
+				"action": req.Action, "record": req.Record, "amount": req.Amount, "approver_id": st.ID, "why": ledger.ErrorMessage(err)}, 0)
+			return err
+		})
+		return ledger.Approval{}, err
+	}
+	return ledger.Approval{ApproverID: st.ID, ApproverName: st.Name, Reason: reason}, nil
+}
