@@ -16,6 +16,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // wrong credentials
 	EFORBIDDEN    = "forbidden"    // the role may not do this
 	ELOCKED       = "locked"       // account locked after failed logins
+	ENOSPACE      = "no_space"     // the disk is full: nothing was saved
 	EINTERNAL     = "internal"     // a bug or an I/O failure
 )
 

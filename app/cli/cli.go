@@ -38,6 +38,7 @@ const usage = `服务台 Service Desk %s
                                             生成日结报表 PDF (end-of-day ledger PDF)
   servicedesk export --from D --to D --out F.xlsx [--db PATH]
                                             导出财务表格 (export for finance)
+  servicedesk demo --db FILE                写入演示数据库，不开窗口 (write the demo database, no window)
   servicedesk help | --version
 
 默认数据库 Default database: %s
@@ -72,6 +73,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return e.report(args)
 	case "export":
 		return e.export(args)
+	case "demo":
+		return e.demo(args)
 	}
 	fmt.Fprintf(stderr, "未知命令 unknown command: %s\n", cmd)
 	e.help()

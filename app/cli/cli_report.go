@@ -101,14 +101,15 @@ func (e env) export(args []string) int {
 	return exitOK
 }
 
-// openExisting opens a database that must already exist; on failure it
-// returns nil and the exit code.
+// openExisting opens a database that must already exist, read-only (no
+// migration, no backup, works on a full disk); on failure it returns nil
+// and the exit code.
 func (e env) openExisting(ctx context.Context, path string) (*sqlstore.DB, int) {
 	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(e.stderr, "错误 error: 数据库不存在 %s\n", path)
 		return nil, exitInternal
 	}
-	d, err := openDB(ctx, path, nil)
+	d, err := sqlstore.Open(ctx, path, sqlstore.Options{ReadOnly: true})
 	if err != nil {
 		return nil, e.fail(err)
 	}
@@ -128,6 +129,11 @@ func (e env) failUsage(err error) int {
 // writeFileAtomic writes data to a temporary file beside path and renames
 // it into place, so a reader never sees half a report.
 func writeFileAtomic(path string, data []byte) (err error) {
+	defer func() {
+		if ledger.IsNoSpace(err) {
+			err = ledger.DiskFull(err)
+		}
+	}()
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,5 +78,62 @@ func TestNewerDatabaseRefusedByCLI(t *testing.T) {
 	code, _, errs := runCLI("verify", "--db", path)
 	if code != exitFailure || !strings.Contains(errs, "请升级程序") {
 		t.Fatalf("newer db: %d %q", code, errs)
+	}
+}
+
+func TestDemoCommandWritesDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "training", "desk.db")
+	code, out, errs := runCLI("demo", "--db", path)
+	if code != exitOK || !strings.Contains(out, "demo1234") {
+		t.Fatalf("demo: %d %q %q", code, out, errs)
+	}
+	db, err := sqlstore.Open(context.Background(), path, sqlstore.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, err := sqlstore.NewStaffService(db).ListStaff(context.Background())
+	if err != nil || len(staff) != 3 {
+		t.Fatalf("demo staff = %v, %v", staff, err)
+	}
+	open, n, err := sqlstore.NewLendingService(db).OpenLoans(context.Background(), "", 0, 100)
+	if err != nil || n == 0 || len(open) != n {
+		t.Fatalf("demo open loans = %d, %v", n, err)
+	}
+	set, _ := sqlstore.NewSettingsService(db).Settings(context.Background())
+	if !strings.HasSuffix(set.Devices.Printer.Name, "desk-receipts.bin") {
+		t.Fatalf("demo printer = %q", set.Devices.Printer.Name)
+	}
+	db.Close()
+	if code, out, _ := runCLI("verify", "--db", path); code != exitOK {
+		t.Fatalf("verify demo: %d %q", code, out)
+	}
+	// Never overwrites a file.
+	before, _ := os.ReadFile(path)
+	if code, _, errs := runCLI("demo", "--db", path); code != exitFailure || !strings.Contains(errs, "已存在") {
+		t.Fatalf("demo over an existing file: %d %q", code, errs)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("existing file changed")
+	}
+	if code, _, _ := runCLI("demo"); code != exitUsage {
+		t.Fatalf("demo without --db: %d", code)
+	}
+}
+
+// TestMainEmbedsTimeZoneData: the servicedesk binary links time/tzdata, so
+// the counter's zone loads on a PC with no zone database (Windows without Go).
+func TestMainEmbedsTimeZoneData(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go tool not on PATH")
+	}
+	cmd := exec.Command(goTool, "list", "-deps", ".")
+	cmd.Dir = filepath.Join("..", "..")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps .: %v", err)
+	}
+	if !strings.Contains("\n"+string(out), "\ntime/tzdata\n") {
+		t.Fatalf("go list -deps . does not include time/tzdata")
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"servicedesk/ledger"
 )
 
 // Options configure a DB. Zero values mean: real clock, crypto/rand, no log.
@@ -25,6 +27,10 @@ type Options struct {
 	// BackupDir receives the copy taken before a migration; "" means beside
 	// the database file.
 	BackupDir string
+	// ReadOnly opens an existing database for reading only: no migration,
+	// no backup, no write (verify, report, export; old databases). It works
+	// on a full disk. A database newer than the program is still refused.
+	ReadOnly bool
 }
 
 // DB is an open service-desk database.
@@ -36,6 +42,10 @@ type DB struct {
 	log  *slog.Logger
 	// backupDir is where pre-migration backups go ("" = beside the file).
 	backupDir string
+	// readOnly is set for Options.ReadOnly opens; schema is the file's
+	// schema version then (it may be older than the program's).
+	readOnly bool
+	schema   int
 }
 
 // Open opens (creating if needed) and migrates the database at path. A
@@ -51,23 +61,31 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opt.ReadOnly {
+		return openReadOnly(ctx, path, opt)
+	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
 	q.Set("_txlock", "immediate")
 	q.Set("_busy_timeout", "5000")
 	q.Set("_synchronous", "FULL")
-	dsn := "file:" + url.PathEscape(path) + "?" + q.Encode()
-	sdb, err := sql.Open("sqlite3", dsn)
+	sdb, err := sql.Open("sqlite3", fileDSN(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, backupDir: opt.BackupDir}
 	if err := d.migrate(ctx); err != nil {
 		sdb.Close()
-		return nil, err
+		return nil, storageError(err)
 	}
+	d.schema = SchemaVersion()
 	return d, nil
+}
+
+// fileDSN is the go-sqlite3 URI of the file at path with the options q.
+func fileDSN(path string, q url.Values) string {
+	return "file:" + url.PathEscape(path) + "?" + q.Encode()
 }
 
 // Close closes the database.
@@ -75,6 +93,13 @@ func (d *DB) Close() error { return d.db.Close() }
 
 // Path returns the database file's path.
 func (d *DB) Path() string { return d.path }
+
+// ReadOnly reports whether the database was opened read-only.
+func (d *DB) ReadOnly() bool { return d.readOnly }
+
+// Schema returns the file's schema version (older than SchemaVersion only
+// for a read-only open of an old database).
+func (d *DB) Schema() int { return d.schema }
 
 // SQL exposes the underlying handle for tests and maintenance commands.
 func (d *DB) SQL() *sql.DB { return d.db }
@@ -92,17 +117,20 @@ type tx struct {
 
 // inTx runs fn in one BEGIN IMMEDIATE transaction; an error rolls back all.
 func (d *DB) inTx(ctx context.Context, fn func(*tx) error) error {
+	if d.readOnly {
+		return ledger.Errorf(ledger.EFORBIDDEN, "数据库以只读方式打开，不能修改")
+	}
 	stx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return storageError(fmt.Errorf("begin: %w", err))
 	}
 	t := &tx{Tx: stx, ctx: ctx, db: d, now: d.Now()}
 	if err := fn(t); err != nil {
 		_ = stx.Rollback()
-		return err
+		return storageError(err)
 	}
 	if err := stx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return storageError(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }

@@ -39,9 +39,14 @@ const testPassword = "counter2026"
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureAt(t, filepath.Join(t.TempDir(), "desk.db"))
+}
+
+// newFixtureAt is newFixture with the database file at path.
+func newFixtureAt(t *testing.T, path string) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)}
-	path := filepath.Join(t.TempDir(), "desk.db")
 	db, err := Open(ctx, path, Options{Now: c.Now, Rand: rand.New(rand.NewSource(1))})
 	if err != nil {
 		t.Fatal(err)
