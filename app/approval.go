@@ -63,7 +63,7 @@ func (u *UI) doApprove(d *approvalDialog) {
 	a, err := u.svc.Staff.Approve(u.ctx, d.req, d.username.Text, d.password.Text, d.reason.Text)
 	d.password.SetText("")
 	if err != nil {
-		d.message.SetText(ledger.ErrorMessage(err))
+		d.message.SetText(errText(err))
 		return
 	}
 	d.pop.Hide()

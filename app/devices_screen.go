@@ -348,7 +348,7 @@ func (s *devicesScreen) refreshJobs() {
 	}
 	jobs, err := s.u.svc.Print.Pending(s.u.ctx)
 	if err != nil {
-		s.jobs.SetText(ledger.ErrorMessage(err))
+		s.jobs.SetText(errText(err))
 		return
 	}
 	if len(jobs) == 0 {
@@ -414,14 +414,14 @@ func (s *devicesScreen) doSave() {
 		err = s.u.svc.Settings.UpdateSettings(s.u.ctx, s.u.Staff(), set)
 	}
 	if err != nil {
-		s.showMessage(false, ledger.ErrorMessage(err))
+		s.showMessage(false, errText(err))
 		return
 	}
 	s.u.reloadSettings()
 	if s.u.cfg.Devices != nil {
 		if err := s.u.cfg.Devices.Apply(d); err != nil {
 			s.u.cfg.Logger.Warn("devices not reopened", "err", err)
-			s.showMessage(false, T("设置已保存，但设备无法打开：%s", ledger.ErrorMessage(err)))
+			s.showMessage(false, T("设置已保存，但设备无法打开：%s", errText(err)))
 			return
 		}
 	}

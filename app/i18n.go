@@ -2,10 +2,12 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2/lang"
 
 	"servicedesk/assets"
+	"servicedesk/ledger"
 )
 
 // LoadLanguage registers the app's translations for code ("zh" or "en").
@@ -35,4 +37,42 @@ func T(s string, args ...any) string {
 		return fmt.Sprintf(tr, args...)
 	}
 	return tr
+}
+
+// errText is the clerk's message for err in the UI language: a ledger
+// error's format is looked up in the translation table and filled with its
+// arguments (nested errors and Chinese labels translated too); anything
+// else is the generic internal-error message.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	e := ledger.AsError(err)
+	if e == nil {
+		return T(ledger.InternalMessage)
+	}
+	if e.Format == "" {
+		return T(e.Message)
+	}
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = trArg(a)
+	}
+	return fmt.Sprintf(T(e.Format), args...)
+}
+
+// trArg translates one argument of an error message: nested errors and
+// strings that are translation keys (labels such as 雨伞); other values
+// (numbers, amounts, item numbers, names) are shown as they are.
+func trArg(a any) any {
+	switch v := a.(type) {
+	case *ledger.Error:
+		return errText(v)
+	case string:
+		if strings.Contains(v, "{{") {
+			return v
+		}
+		return T(v)
+	}
+	return a
 }

@@ -5,8 +5,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"servicedesk/ledger"
 )
 
 // lockScreen covers the counter after idle time. It is a modal pop-up over
@@ -63,7 +61,7 @@ func (u *UI) doUnlock() {
 	err := u.svc.Staff.Unlock(u.ctx, u.Staff().ID, l.password.Text)
 	l.password.SetText("")
 	if err != nil {
-		l.message.SetText(ledger.ErrorMessage(err))
+		l.message.SetText(errText(err))
 		return
 	}
 	l.pop.Hide()

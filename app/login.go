@@ -68,7 +68,7 @@ func (u *UI) doLogin() {
 	st, err := u.svc.Staff.Login(u.ctx, l.username.Text, l.password.Text)
 	l.password.SetText("")
 	if err != nil {
-		l.message.SetText(ledger.ErrorMessage(err))
+		l.message.SetText(errText(err))
 		if ledger.ErrorCode(err) == ledger.EINTERNAL {
 			u.cfg.Logger.Error("login failed", "err", err)
 		}

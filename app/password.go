@@ -4,8 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
-
-	"servicedesk/ledger"
 )
 
 // changePasswordScreen lets staff change their own password; after an admin
@@ -61,7 +59,7 @@ func (u *UI) doChangePassword() {
 	}
 	st := u.Staff()
 	if err := u.svc.Staff.ChangePassword(u.ctx, st.ID, c.old.Text, c.new1.Text); err != nil {
-		c.message.SetText(ledger.ErrorMessage(err))
+		c.message.SetText(errText(err))
 		return
 	}
 	u.mu.Lock()

@@ -101,7 +101,7 @@ func (s *settingsScreen) parseSettings(set ledger.Settings) (ledger.Settings, er
 	set.CounterName = strings.TrimSpace(s.counter.Text)
 	dep, err := ledger.ParseYuan(s.deposit.Text)
 	if err != nil {
-		return set, ledger.Errorf(ledger.EINVALID, "雨伞押金：%s", ledger.ErrorMessage(err))
+		return set, ledger.Errorf(ledger.EINVALID, "雨伞押金：%s", err)
 	}
 	set.UmbrellaDeposit = dep
 	if set.OverdueDays, err = strconv.Atoi(strings.TrimSpace(s.overdue.Text)); err != nil {
@@ -156,7 +156,7 @@ func (s *settingsScreen) doSave() {
 	}
 	if err != nil {
 		s.message.Importance = widget.DangerImportance
-		s.message.SetText(ledger.ErrorMessage(err))
+		s.message.SetText(errText(err))
 		return
 	}
 	s.u.reloadSettings()

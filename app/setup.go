@@ -68,7 +68,7 @@ func (u *UI) doSetup() {
 		Admin: ledger.NewStaff{Username: s.username.Text, Name: s.name.Text, Role: ledger.RoleAdmin, Password: s.password.Text},
 	})
 	if err != nil {
-		s.message.SetText(ledger.ErrorMessage(err))
+		s.message.SetText(errText(err))
 		return
 	}
 	u.setup = nil

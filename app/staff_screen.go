@@ -111,7 +111,7 @@ func (s *staffScreen) doAdd() {
 	st, err := s.u.svc.Staff.AddStaff(s.u.ctx, s.u.Staff(), n)
 	if err != nil {
 		s.message.Importance = widget.DangerImportance
-		s.message.SetText(ledger.ErrorMessage(err))
+		s.message.SetText(errText(err))
 		return
 	}
 	// New accounts must choose their own password at first login.
@@ -130,7 +130,7 @@ func (s *staffScreen) doReset() {
 	st := s.staff[s.selected]
 	if err := s.u.svc.Staff.ResetPassword(s.u.ctx, s.u.Staff(), st.ID, s.temp.Text); err != nil {
 		s.message.Importance = widget.DangerImportance
-		s.message.SetText(ledger.ErrorMessage(err))
+		s.message.SetText(errText(err))
 		return
 	}
 	s.temp.SetText("")
@@ -143,7 +143,7 @@ func (s *staffScreen) doDisable() {
 	st := s.staff[s.selected]
 	if err := s.u.svc.Staff.SetDisabled(s.u.ctx, s.u.Staff(), st.ID, !st.Disabled); err != nil {
 		s.message.Importance = widget.DangerImportance
-		s.message.SetText(ledger.ErrorMessage(err))
+		s.message.SetText(errText(err))
 		return
 	}
 	s.message.Importance = widget.SuccessImportance

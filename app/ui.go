@@ -213,7 +213,7 @@ func (u *UI) showError(err error) {
 	if ledger.ErrorCode(err) == ledger.EINTERNAL {
 		u.cfg.Logger.Error("operation failed", "err", err)
 	}
-	msg := ledger.ErrorMessage(err)
+	msg := errText(err)
 	u.mu.Lock()
 	u.lastError = msg
 	u.mu.Unlock()
