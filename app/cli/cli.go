@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 
+	_ "servicedesk/app/cli/localefix" // before Fyne's init: no locale noise on C.UTF-8
 	"servicedesk/app/paths"
 	"servicedesk/app/version"
 	"servicedesk/ledger"

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -135,5 +136,33 @@ func TestMainEmbedsTimeZoneData(t *testing.T) {
 	}
 	if !strings.Contains("\n"+string(out), "\ntime/tzdata\n") {
 		t.Fatalf("go list -deps . does not include time/tzdata")
+	}
+}
+
+// TestNoToolkitNoiseOnPOSIXLocale runs this test binary again as the
+// command line (help and verify) under C.UTF-8 and an empty locale, and
+// checks that stderr carries nothing from the GUI toolkit's start-up.
+func TestNoToolkitNoiseOnPOSIXLocale(t *testing.T) {
+	if args := os.Getenv("SD_CLI_CHILD"); args != "" {
+		os.Exit(Run(strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	path := demoDB(t)
+	for _, locale := range [][]string{{"LANG=C.UTF-8"}, {"LC_ALL=C.UTF-8"}, {"LANG=C"}, {}} {
+		for _, args := range []string{"help", "verify --db " + path} {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestNoToolkitNoiseOnPOSIXLocale$")
+			env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "SD_CLI_CHILD=" + args}
+			cmd.Env = append(env, locale...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%v %s: %v\n%s", locale, args, err, stderr.String())
+			}
+			if stderr.Len() != 0 || strings.Contains(stdout.String(), "Fyne") {
+				t.Errorf("%v %s printed noise:\n%s%s", locale, args, stderr.String(), stdout.String())
+			}
+			if stdout.Len() == 0 {
+				t.Errorf("%v %s printed nothing", locale, args)
+			}
+		}
 	}
 }
