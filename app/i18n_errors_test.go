@@ -27,6 +27,7 @@ func errorFormats(t *testing.T) (formats, args map[string]string) {
 	t.Helper()
 	formats, args = map[string]string{}, map[string]string{}
 	fset := token.NewFileSet()
+	var files []*ast.File
 	root := ".."
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -45,36 +46,73 @@ func errorFormats(t *testing.T) (formats, args map[string]string) {
 		if err != nil {
 			return err
 		}
-		inLedger := f.Name.Name == "ledger"
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || !isErrorf(call.Fun, inLedger) || len(call.Args) < 2 {
-				return true
-			}
-			where := fset.Position(call.Pos()).String()
-			lit, ok := call.Args[1].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: ledger.Errorf with a format that is not a string literal cannot be translated", where)
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				t.Fatalf("%s: %v", where, err)
-			}
-			formats[s] = where
-			for _, a := range call.Args[2:] {
-				if l, ok := a.(*ast.BasicLit); ok && l.Kind == token.STRING {
-					if v, err := strconv.Unquote(l.Value); err == nil && hasHan(v) {
-						args[v] = where
-					}
-				}
-			}
-			return true
-		})
+		files = append(files, f)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// String constants by "package.Name", so a format may be a constant.
+	consts := map[string]string{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.CONST {
+				continue
+			}
+			for _, sp := range g.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for i, name := range vs.Names {
+					if i < len(vs.Values) {
+						if l, ok := vs.Values[i].(*ast.BasicLit); ok && l.Kind == token.STRING {
+							if v, err := strconv.Unquote(l.Value); err == nil {
+								consts[f.Name.Name+"."+name.Name] = v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	str := func(pkg string, e ast.Expr) (string, bool) {
+		switch x := e.(type) {
+		case *ast.BasicLit:
+			if x.Kind == token.STRING {
+				v, err := strconv.Unquote(x.Value)
+				return v, err == nil
+			}
+		case *ast.Ident:
+			v, ok := consts[pkg+"."+x.Name]
+			return v, ok
+		case *ast.SelectorExpr:
+			if p, ok := x.X.(*ast.Ident); ok {
+				v, ok := consts[p.Name+"."+x.Sel.Name]
+				return v, ok
+			}
+		}
+		return "", false
+	}
+	for _, f := range files {
+		pkg := f.Name.Name
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || !isErrorf(call.Fun, pkg == "ledger") || len(call.Args) < 2 {
+				return true
+			}
+			where := fset.Position(call.Pos()).String()
+			s, ok := str(pkg, call.Args[1])
+			if !ok {
+				t.Errorf("%s: ledger.Errorf with a format that is not a string literal or constant cannot be translated", where)
+				return true
+			}
+			formats[s] = where
+			for _, a := range call.Args[2:] {
+				if v, ok := str(pkg, a); ok && hasHan(v) {
+					args[v] = where
+				}
+			}
+			return true
+		})
 	}
 	return formats, args
 }
