@@ -131,7 +131,7 @@ func (e env) verify(args []string) int {
 		return exitUsage
 	}
 	ctx := context.Background()
-	d, code := e.openExisting(ctx, *db)
+	d, code := e.openExisting(ctx, *db, true)
 	if d == nil {
 		return code
 	}

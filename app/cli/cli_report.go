@@ -34,7 +34,7 @@ func (e env) report(args []string) int {
 		return exitUsage
 	}
 	ctx := context.Background()
-	d, code := e.openExisting(ctx, *db)
+	d, code := e.openExisting(ctx, *db, false)
 	if d == nil {
 		return code
 	}
@@ -81,7 +81,7 @@ func (e env) export(args []string) int {
 		return exitUsage
 	}
 	ctx := context.Background()
-	d, code := e.openExisting(ctx, *db)
+	d, code := e.openExisting(ctx, *db, false)
 	if d == nil {
 		return code
 	}
@@ -102,9 +102,12 @@ func (e env) export(args []string) int {
 }
 
 // openExisting opens a database that must already exist, read-only (no
-// migration, no backup, works on a full disk); on failure it returns nil
-// and the exit code.
-func (e env) openExisting(ctx context.Context, path string) (*sqlstore.DB, int) {
+// migration, no backup, works on a full disk): the back-office commands only
+// look. A database of an older schema is never upgraded here: the command
+// says that the app must upgrade it, and refuses unless allowOld (verify can
+// walk an old journal, e.g. a backup). On failure it returns nil and the exit
+// code.
+func (e env) openExisting(ctx context.Context, path string, allowOld bool) (*sqlstore.DB, int) {
 	if _, err := os.Stat(path); err != nil {
 		fmt.Fprintf(e.stderr, "错误 error: 数据库不存在 %s\n", path)
 		return nil, exitInternal
@@ -112,6 +115,16 @@ func (e env) openExisting(ctx context.Context, path string) (*sqlstore.DB, int) 
 	d, err := sqlstore.Open(ctx, path, sqlstore.Options{ReadOnly: true})
 	if err != nil {
 		return nil, e.fail(err)
+	}
+	if v, want := d.Schema(), sqlstore.SchemaVersion(); v < want {
+		msg := fmt.Sprintf("数据库版本（%d）比本程序（%d）旧，数据库需要用本程序升级：请先启动服务台界面打开它一次（升级前自动备份）。本命令只读，未作任何改动。", v, want)
+		if !allowOld {
+			d.Close()
+			fmt.Fprintln(e.stderr, "错误 error:", msg)
+			fmt.Fprintln(e.stderr, "  the database is older than this program: start the app once to upgrade it (a backup is taken first)")
+			return nil, exitFailure
+		}
+		fmt.Fprintln(e.stderr, "注意 note:", msg)
 	}
 	return d, exitOK
 }

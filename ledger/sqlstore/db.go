@@ -49,8 +49,10 @@ type DB struct {
 }
 
 // Open opens (creating if needed) and migrates the database at path. A
-// database written by a newer program is refused and left untouched; before
-// migrating an existing database a backup copy is written beside it.
+// database written by a newer program is refused and left byte-identical (its
+// version is read through a read-only connection before any pragma that
+// writes, such as journal_mode=WAL); before migrating an existing database a
+// backup copy is written beside it.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -63,6 +65,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if opt.ReadOnly {
 		return openReadOnly(ctx, path, opt)
+	}
+	if err := refuseNewer(ctx, path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
