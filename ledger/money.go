@@ -40,11 +40,11 @@ func ParseYuan(s string) (Fen, error) {
 	}
 	whole, frac, hasFrac := strings.Cut(s, ".")
 	if whole == "" || len(whole) > 9 || (hasFrac && (len(frac) == 0 || len(frac) > 2)) {
-		return 0, Errorf(EINVALID, "金额格式不正确：%s", s)
+		return 0, Errorf(EINVALID, "金额格式不正确：%s", Quote(s))
 	}
 	for _, r := range whole + frac {
 		if r < '0' || r > '9' {
-			return 0, Errorf(EINVALID, "金额格式不正确：%s", s)
+			return 0, Errorf(EINVALID, "金额格式不正确：%s", Quote(s))
 		}
 	}
 	w, _ := strconv.ParseInt(whole, 10, 64)

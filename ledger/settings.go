@@ -74,7 +74,7 @@ func (d DeviceSettings) Validate() error {
 			continue
 		}
 		if other, dup := ports[name]; dup {
-			return Errorf(EINVALID, "%s和%s不能使用同一个串口 %s", other, p.label, name)
+			return Errorf(EINVALID, "%s和%s不能使用同一个串口 %s", other, p.label, Quote(name))
 		}
 		ports[name] = p.label
 	}
@@ -82,7 +82,7 @@ func (d DeviceSettings) Validate() error {
 		return Errorf(EINVALID, "纸宽须为 32 列（58mm）或 48 列（80mm）")
 	}
 	if !slices.Contains(ReaderFramings(), d.ReaderFraming) {
-		return Errorf(EINVALID, "读卡器数据格式无效：%s", d.ReaderFraming)
+		return Errorf(EINVALID, "读卡器数据格式无效：%s", Quote(d.ReaderFraming))
 	}
 	return nil
 }
@@ -90,7 +90,7 @@ func (d DeviceSettings) Validate() error {
 // validate checks one port's line settings; label names the device.
 func (p SerialPort) validate(label string) error {
 	name := strings.TrimSpace(p.Name)
-	if name != p.Name || utf8.RuneCountInString(name) > 200 || name == "file:" {
+	if name != p.Name || utf8.RuneCountInString(name) > 200 || name == "file:" || strings.ContainsFunc(name, Forbidden) {
 		return Errorf(EINVALID, "%s串口名称无效", label)
 	}
 	if p.Baud != 0 && (p.Baud < 50 || p.Baud > 4000000) {
@@ -102,12 +102,12 @@ func (p SerialPort) validate(label string) error {
 	switch p.Parity {
 	case "", "none", "odd", "even", "mark", "space":
 	default:
-		return Errorf(EINVALID, "%s校验位无效：%s", label, p.Parity)
+		return Errorf(EINVALID, "%s校验位无效：%s", label, Quote(p.Parity))
 	}
 	switch p.StopBits {
 	case "", "1", "1.5", "2":
 	default:
-		return Errorf(EINVALID, "%s停止位无效：%s", label, p.StopBits)
+		return Errorf(EINVALID, "%s停止位无效：%s", label, Quote(p.StopBits))
 	}
 	return nil
 }
@@ -151,14 +151,14 @@ func (s Settings) Location() *time.Location {
 
 // Validate checks every field and returns the first problem in Chinese.
 func (s Settings) Validate() error {
-	for _, f := range []struct{ v, label string }{{s.MallName, "商场名称"}, {s.CounterName, "服务台名称"}} {
-		v := strings.TrimSpace(f.v)
-		if v == "" || utf8.RuneCountInString(v) > 40 {
-			return Errorf(EINVALID, "请填写%s（不超过40个字）", f.label)
-		}
+	if _, err := FieldMallName.Clean(s.MallName); err != nil {
+		return err
+	}
+	if _, err := FieldCounterName.Clean(s.CounterName); err != nil {
+		return err
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
-		return Errorf(EINVALID, "时区无效：%s", s.TimeZone)
+		return Errorf(EINVALID, "时区无效：%s", Quote(s.TimeZone))
 	}
 	if s.UmbrellaDeposit < 0 || s.UmbrellaDeposit > Yuan(10000) {
 		return Errorf(EINVALID, "雨伞押金须在 ￥0.00 到 ￥10000.00 之间")
@@ -177,9 +177,12 @@ func (s Settings) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, p := range s.DamagePrices {
-		name := strings.TrimSpace(p.Name)
-		if name == "" || seen[name] {
-			return Errorf(EINVALID, "赔偿价目名称为空或重复")
+		name, err := FieldPriceName.Clean(p.Name)
+		if err != nil {
+			return err
+		}
+		if seen[name] {
+			return Errorf(EINVALID, "赔偿价目名称重复：%s", Quote(name))
 		}
 		seen[name] = true
 		if p.Price < 0 || p.Price > Yuan(10000) {

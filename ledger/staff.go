@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -63,9 +62,8 @@ func (n NewStaff) Validate() error {
 	if err := ValidateUsername(n.Username); err != nil {
 		return err
 	}
-	name := strings.TrimSpace(n.Name)
-	if name == "" || utf8.RuneCountInString(name) > 32 {
-		return Errorf(EINVALID, "请填写姓名（不超过32个字）")
+	if _, err := FieldStaffName.Clean(n.Name); err != nil {
+		return err
 	}
 	if !n.Role.Valid() {
 		return Errorf(EINVALID, "未知角色")

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"servicedesk/ledger"
 )
@@ -20,9 +19,6 @@ type DayCloseService struct{ db *DB }
 func NewDayCloseService(db *DB) *DayCloseService { return &DayCloseService{db: db} }
 
 var _ ledger.DayCloseService = (*DayCloseService)(nil)
-
-// maxCloseNoteRunes bounds the remark of a day close.
-const maxCloseNoteRunes = 200
 
 // closeData is the JSON of a day.close journal entry. Field names are part
 // of the journal format: never rename them.
@@ -233,12 +229,12 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 	if req.CashCounted < 0 || req.CashCounted > ledger.Yuan(10_000_000) {
 		return ledger.DayClose{}, ledger.Errorf(ledger.EINVALID, "实点现金金额无效")
 	}
-	note := strings.TrimSpace(req.Note)
-	if utf8.RuneCountInString(note) > maxCloseNoteRunes {
-		return ledger.DayClose{}, ledger.Errorf(ledger.EINVALID, "日结备注不能超过%d个字", maxCloseNoteRunes)
+	note, err := ledger.FieldCloseNote.Clean(req.Note)
+	if err != nil {
+		return ledger.DayClose{}, err
 	}
 	var out ledger.DayClose
-	err := s.db.inTx(ctx, func(t *tx) error {
+	err = s.db.inTx(ctx, func(t *tx) error {
 		day, err := scanDay(t.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0"))
 		if errNoRows(err) {
 			return ledger.Errorf(ledger.ECONFLICT, "自上次日结以来没有新的业务，无需日结")
@@ -379,7 +375,7 @@ func checkDate(d string) error {
 		return nil
 	}
 	if _, err := time.Parse("2006-01-02", d); err != nil {
-		return ledger.Errorf(ledger.EINVALID, "日期格式不正确：%q（例：2026-11-25）", d)
+		return ledger.Errorf(ledger.EINVALID, "日期格式不正确：%s（例：2026-11-25）", ledger.Quote(d))
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"servicedesk/ledger"
 	"servicedesk/receipts"
@@ -23,7 +22,6 @@ var _ ledger.LendingService = (*LendingService)(nil)
 // Limits of the lending ledgers.
 const (
 	maxItemsPerAdd = 500 // numbers accepted by one AddItems call
-	maxNoteRunes   = 100 // item note and stroller damage description
 	defaultPage    = 50  // page size when limit <= 0
 	maxPage        = 500 // largest page
 )
@@ -52,7 +50,7 @@ func tokenKind(k ledger.ItemKind) string {
 // (e.g. "U-001", "S-12").
 func NormalizeItemNumber(s string) (string, error) {
 	n := strings.ToUpper(strings.TrimSpace(s))
-	bad := ledger.Errorf(ledger.EINVALID, "编号格式不正确：%q（例：U-001，只能用字母、数字和 -）", s)
+	bad := ledger.Errorf(ledger.EINVALID, "编号格式不正确：%s（例：U-001，只能用字母、数字和 -）", ledger.Quote(s))
 	if n == "" || len(n) > 16 || n[0] == '-' {
 		return "", bad
 	}
@@ -185,9 +183,9 @@ func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, 
 	if err := requireRole(actor, allRoles...); err != nil {
 		return err
 	}
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > maxNoteRunes {
-		return ledger.Errorf(ledger.EINVALID, "备注不能超过%d个字", maxNoteRunes)
+	note, err := ledger.FieldItemNote.Clean(note)
+	if err != nil {
+		return err
 	}
 	switch status {
 	case ledger.ItemIn, ledger.ItemDamaged, ledger.ItemRetired:
@@ -443,9 +441,12 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 	default:
 		return ledger.Loan{}, ledger.Errorf(ledger.EINVALID, "请选择归还结果")
 	}
-	damage := strings.TrimSpace(req.Damage)
+	damage, err := ledger.FieldDamageNote.Clean(req.Damage)
+	if err != nil {
+		return ledger.Loan{}, err
+	}
 	var loan ledger.Loan
-	err := s.db.inTx(ctx, func(t *tx) error {
+	err = s.db.inTx(ctx, func(t *tx) error {
 		var set ledger.Settings
 		var err error
 		if loan, set, err = t.openLoan(req.LoanID); err != nil {
@@ -466,15 +467,12 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 					if damage == "" {
 						return ledger.Errorf(ledger.EINVALID, "请选择损坏情况")
 					}
-					return ledger.Errorf(ledger.EINVALID, "赔偿价目中没有“%s”", damage)
+					return ledger.Errorf(ledger.EINVALID, "赔偿价目中没有%s", ledger.Quote(damage))
 				}
 				loan.Damage, loan.Charge = price.Name, price.Price
 				loan.Refund = max(0, loan.Deposit-loan.Charge)
 				loan.Collected = max(0, loan.Charge-loan.Deposit)
 			} else {
-				if utf8.RuneCountInString(damage) > maxNoteRunes {
-					return ledger.Errorf(ledger.EINVALID, "损坏说明不能超过%d个字", maxNoteRunes)
-				}
 				loan.Damage = damage
 				loan.Refund = loan.Deposit
 			}

@@ -84,7 +84,7 @@ func (s *LendingService) LoanByReceipt(ctx context.Context, receiptNo string) (l
 	}
 	l, err := loadLoan(ctx, s.db.db, "l.receipt_no = ? OR l.return_no = ?", receiptNo, receiptNo)
 	if ledger.ErrorCode(err) == ledger.ENOTFOUND {
-		return l, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s 的借用记录", receiptNo)
+		return l, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s 的借用记录", ledger.Quote(receiptNo))
 	}
 	return l, err
 }

@@ -174,7 +174,7 @@ func (q *PrintQueue) Reprint(ctx context.Context, actor ledger.Staff, receiptNo 
 func originalJob(ctx context.Context, q queryer, receiptNo string) (ledger.PrintJob, error) {
 	j, err := scanJob(q.QueryRowContext(ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE receipt_no = ? AND is_copy = 0 ORDER BY id LIMIT 1", receiptNo))
 	if errNoRows(err) {
-		return j, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s", receiptNo)
+		return j, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s", ledger.Quote(receiptNo))
 	} else if err != nil {
 		return j, internal("load original receipt", err)
 	}
