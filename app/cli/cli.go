@@ -49,11 +49,14 @@ const usage = `服务台 Service Desk %s
 // env is what a command needs from the process.
 type env struct {
 	stdout, stderr io.Writer
+	// alert shows a message that stops the GUI from starting in a window
+	// (there is no console on Windows); tests record it instead.
+	alert func(msg string)
 }
 
 // Run dispatches the command line; it returns the process exit code.
 func Run(args []string, stdout, stderr io.Writer) int {
-	e := env{stdout: stdout, stderr: stderr}
+	e := env{stdout: stdout, stderr: stderr, alert: startupAlert}
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"servicedesk/app/instance"
 	"servicedesk/ledger/sqlstore"
 )
 
@@ -164,5 +165,27 @@ func TestNoToolkitNoiseOnPOSIXLocale(t *testing.T) {
 				t.Errorf("%v %s printed nothing", locale, args)
 			}
 		}
+	}
+}
+
+// TestSecondCounterOnOneDatabaseRefused: while one counter holds the
+// database, starting the GUI on it again is refused before anything is
+// opened, with the holder's host and PID, on stderr and in a window.
+// (Fails on the old code: the second instance started and printed every
+// receipt a second time.)
+func TestSecondCounterOnOneDatabaseRefused(t *testing.T) {
+	path := demoDB(t)
+	held, err := instance.Acquire(path, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	var out, errb bytes.Buffer
+	var alerted string
+	e := env{stdout: &out, stderr: &errb, alert: func(msg string) { alerted = msg }}
+	code := e.gui([]string{"--db", path})
+	want := fmt.Sprintf("进程号 %d", os.Getpid())
+	if code != exitFailure || !strings.Contains(errb.String(), want) || !strings.Contains(alerted, want) || !strings.Contains(alerted, "只能打开一个服务台窗口") {
+		t.Fatalf("second instance: code %d, stderr %q, window %q", code, errb.String(), alerted)
 	}
 }

@@ -11,12 +11,16 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 
 	"servicedesk/app"
 	"servicedesk/app/printing"
 	"servicedesk/app/version"
 	"servicedesk/assets"
+	"servicedesk/app/instance"
 	"servicedesk/devices"
+	"servicedesk/ledger"
 	"servicedesk/ledger/sqlstore"
 )
 
@@ -48,6 +52,15 @@ func (e env) gui(args []string) (code int) {
 	if err := os.MkdirAll(filepath.Dir(*dbPath), 0o700); err != nil {
 		return e.fail(fmt.Errorf("create data dir: %w", err))
 	}
+	// One counter window per database: a second one would print every
+	// receipt again and race the first for the cash drawer's numbers.
+	lock, err := instance.Acquire(*dbPath, time.Now())
+	if err != nil {
+		code := e.fail(err)
+		e.alert(ledger.ErrorMessage(err))
+		return code
+	}
+	defer lock.Release()
 	logFile, err := openRotating(filepath.Join(filepath.Dir(*dbPath), "servicedesk.log"), 5<<20, 5)
 	if err != nil {
 		return e.fail(err)
@@ -131,6 +144,24 @@ func (e env) gui(args []string) (code int) {
 	<-workerDone
 	log.Info("stopped")
 	return exitOK
+}
+
+// startupAlert shows why the counter cannot start in a small window (on
+// Windows the program has no console for stderr) and returns when it is
+// closed.
+func startupAlert(msg string) {
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	app.ApplyTheme(a)
+	w := a.NewWindow("服务台 Service Desk")
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	quit := widget.NewButton("退出 Quit", a.Quit)
+	quit.Importance = widget.HighImportance
+	w.SetContent(container.NewPadded(container.NewVBox(text, container.NewCenter(quit))))
+	w.Resize(fyne.NewSize(520, 200))
+	w.CenterOnScreen()
+	w.ShowAndRun()
 }
 
 // newDeskDevices builds the device set and the print worker that drains
