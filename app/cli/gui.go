@@ -15,10 +15,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"servicedesk/app"
+	"servicedesk/app/instance"
 	"servicedesk/app/printing"
 	"servicedesk/app/version"
 	"servicedesk/assets"
-	"servicedesk/app/instance"
 	"servicedesk/devices"
 	"servicedesk/ledger"
 	"servicedesk/ledger/sqlstore"
