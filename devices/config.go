@@ -77,6 +77,35 @@ func (c PortConfig) WithDefaults() PortConfig {
 	return c
 }
 
+// BitsPerByte is the number of bits a byte takes on the line: a start
+// bit, the data bits, a parity bit if any and the stop bits.
+func (c PortConfig) BitsPerByte() float64 {
+	c = c.WithDefaults()
+	bits := 1 + float64(c.DataBits)
+	if c.Parity != ParityNone {
+		bits++
+	}
+	switch c.StopBits {
+	case StopBits1_5:
+		bits += 1.5
+	case StopBits2:
+		bits += 2
+	default:
+		bits++
+	}
+	return bits
+}
+
+// LineTime is how long n bytes take on the line at the configured baud
+// rate (9600 8N1: about 1.04 ms a byte).
+func (c PortConfig) LineTime(n int) time.Duration {
+	c = c.WithDefaults()
+	if n <= 0 || c.BaudRate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(n) * c.BitsPerByte() / float64(c.BaudRate) * float64(time.Second))
+}
+
 // ErrBadConfig is wrapped by every configuration validation error.
 var ErrBadConfig = errors.New("bad device config")
 

@@ -29,6 +29,12 @@ type inputResetter interface {
 	ResetInputBuffer() error
 }
 
+// drainer is implemented by ports that can wait until every written byte
+// has left (tcdrain).
+type drainer interface {
+	Drain() error
+}
+
 // ErrPortClosed is returned by a port used after Close.
 var ErrPortClosed = errors.New("port closed")
 
@@ -106,6 +112,14 @@ func (p *serialPort) Write(b []byte) (int, error) {
 	return n, nil
 }
 
+// Drain waits until every written byte has been transmitted.
+func (p *serialPort) Drain() error {
+	if err := p.Port.Drain(); err != nil {
+		return fmt.Errorf("drain %s: %w", p.name, err)
+	}
+	return nil
+}
+
 // filePort appends written bytes to a file; Read never returns data.
 type filePort struct {
 	f       *os.File
@@ -143,6 +157,15 @@ func (p *filePort) Write(b []byte) (int, error) {
 		return n, fmt.Errorf("write capture file: %w", err)
 	}
 	return n, nil
+}
+
+// Drain flushes the capture to disk: the bytes have left when they are
+// stored.
+func (p *filePort) Drain() error {
+	if err := p.f.Sync(); err != nil {
+		return fmt.Errorf("sync capture file: %w", err)
+	}
+	return nil
 }
 
 func (p *filePort) Close() error {

@@ -26,10 +26,16 @@ type PrinterConfig struct {
 	Port PortConfig
 	// Open opens the port; nil means OpenPort.
 	Open Opener
-	// SkipStatus sends jobs without asking DLE EOT first (printers that
-	// do not answer). Always on for "file:" ports.
+	// SkipStatus never asks DLE EOT, for printers that do not answer it
+	// (a per-printer setting). Jobs are sent blind, a job counts as
+	// printed once its bytes have drained, and the status is
+	// StatusUnknown while the port is open: neither 正常 nor 未连接.
+	// "file:" ports never ask either and report StatusOK (a capture
+	// file takes every byte).
 	SkipStatus bool
-	// StatusTimeout bounds the wait for each DLE EOT reply; 0 means 500 ms.
+	// StatusTimeout bounds the wait for each DLE EOT reply once the
+	// line is idle; the bytes still draining at the configured baud
+	// rate are added to it. 0 means 500 ms.
 	StatusTimeout time.Duration
 	// PollInterval is how often Run asks the status; 0 means 2 s.
 	PollInterval time.Duration
@@ -38,6 +44,9 @@ type PrinterConfig struct {
 	// ChunkSize is the write size; the context is checked between
 	// chunks. 0 means 256 bytes.
 	ChunkSize int
+	// WriteAhead is how much line time may wait in the OS and adapter
+	// buffers before the next chunk is written; 0 means 200 ms.
+	WriteAhead time.Duration
 	// OnStatus is called when the status changes, on the goroutine that
 	// noticed (Run or Print), one call at a time. It must not block or
 	// call Print; the GUI wraps its work in fyne.Do.
@@ -61,12 +70,22 @@ func (c PrinterConfig) withDefaults() PrinterConfig {
 	if c.ChunkSize <= 0 {
 		c.ChunkSize = 256
 	}
+	if c.WriteAhead <= 0 {
+		c.WriteAhead = 200 * time.Millisecond
+	}
 	c.Backoff = c.Backoff.withDefaults()
 	return c
 }
 
 // Printer is an ESC/POS receipt printer on a port. Print may be called
 // from any goroutine; Run supervises the connection.
+//
+// A job is reported printed only when every byte was written, the port
+// has drained (tcdrain) and, unless status checks are off, the printer's
+// status asked after the job says it is fine. A printer answers DLE EOT
+// only after the bytes ahead of it have reached it, so the wait for that
+// answer is derived from the bytes still on the line at the configured
+// baud rate, and Run does not ask while a job is in flight.
 type Printer struct {
 	cfg PrinterConfig
 
@@ -76,6 +95,9 @@ type Printer struct {
 	port   Port
 	status PrinterStatus
 	closed bool
+	// lineFree is when the bytes written so far should have left the
+	// port at the configured baud rate.
+	lineFree time.Time
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -100,42 +122,150 @@ func (p *Printer) Status() PrinterStatus {
 	return p.status
 }
 
-// Print checks the printer's status and sends job. It does not retry: a
-// refused job returns a *StatusError and the caller keeps it queued.
+// blindStatus is the status of an open port whose printer is not asked.
+func (p *Printer) blindStatus() PrinterStatus {
+	if p.cfg.Port.IsFile() {
+		return StatusOK
+	}
+	return StatusUnknown
+}
+
+// Print checks the printer's status, sends job, waits for the port to
+// drain and checks the status again. It does not retry: a job that is not
+// confirmed printed returns a *StatusError saying how many of its bytes
+// were written, and the caller keeps it queued.
 func (p *Printer) Print(ctx context.Context, job []byte) error {
 	p.io.Lock()
 	defer p.io.Unlock()
+	fail := func(st PrinterStatus, sent int, err error) error {
+		return &StatusError{Status: st, Sent: sent, Total: len(job), Err: err}
+	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("print: %w", err)
+		return fail(p.Status(), 0, err)
 	}
 	port, err := p.connect()
 	if err != nil {
 		return err
 	}
-	if !p.cfg.SkipStatus {
-		st, err := p.query(port)
+	if p.cfg.SkipStatus {
+		p.setStatus(p.blindStatus())
+	} else {
+		st, err := p.query(ctx, port)
 		if err != nil {
-			p.drop(port)
-			return &StatusError{Status: PrinterStatus{}, Err: err}
+			return fail(p.failed(ctx, port), 0, err)
 		}
 		p.setStatus(st)
 		if !st.Ready() {
-			return &StatusError{Status: st}
+			return fail(st, 0, nil)
 		}
-	} else {
-		p.setStatus(StatusOK)
 	}
-	for off := 0; off < len(job); off += p.cfg.ChunkSize {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("print: stopped after %d of %d bytes: %w", off, len(job), err)
+	sent, err := p.send(ctx, port, job)
+	if err != nil {
+		if ctx.Err() != nil {
+			// Stopped between chunks: the port is fine and the bytes
+			// written are still draining (lineFree covers them).
+			return fail(p.Status(), sent, err)
 		}
-		end := min(off+p.cfg.ChunkSize, len(job))
-		if _, err := port.Write(job[off:end]); err != nil {
+		p.drop(port)
+		return fail(PrinterStatus{}, sent, err)
+	}
+	if d, ok := port.(drainer); ok {
+		if err := d.Drain(); err != nil {
 			p.drop(port)
-			return &StatusError{Status: PrinterStatus{}, Partial: off > 0, Err: err}
+			return fail(PrinterStatus{}, sent, fmt.Errorf("drain: %w", err))
 		}
+	}
+	if p.cfg.SkipStatus {
+		// Nobody to ask: the job is out once the line had time to carry
+		// it (a USB adapter may report drained with its FIFO still full).
+		if err := sleepCtx(ctx, p.draining()); err != nil {
+			return fail(p.Status(), sent, err)
+		}
+		return nil
+	}
+	st, err := p.query(ctx, port)
+	if err != nil {
+		return fail(p.failed(ctx, port), sent, err)
+	}
+	p.setStatus(st)
+	if !st.Fine() {
+		return fail(st, sent, ErrNotConfirmed)
 	}
 	return nil
+}
+
+// failed handles an error while asking the status: a cancelled context
+// leaves the port as it is, an I/O error drops it. It returns the status
+// to report. Caller holds io.
+func (p *Printer) failed(ctx context.Context, port Port) PrinterStatus {
+	if ctx.Err() != nil {
+		return p.Status()
+	}
+	p.drop(port)
+	return PrinterStatus{}
+}
+
+// send writes job in chunks and returns how many bytes the port took.
+// It paces the writes to the configured baud rate, keeping at most
+// WriteAhead of line time in the OS and adapter buffers: a cancelled job
+// stops within that, and the estimate of when the line is free stays
+// true. Caller holds io.
+func (p *Printer) send(ctx context.Context, port Port, job []byte) (sent int, err error) {
+	for sent < len(job) {
+		if err := ctx.Err(); err != nil {
+			return sent, fmt.Errorf("print: stopped after %d of %d bytes: %w", sent, len(job), err)
+		}
+		if err := sleepCtx(ctx, p.draining()-p.cfg.WriteAhead); err != nil {
+			return sent, fmt.Errorf("print: stopped after %d of %d bytes: %w", sent, len(job), err)
+		}
+		end := min(sent+p.cfg.ChunkSize, len(job))
+		n, err := port.Write(job[sent:end])
+		n = max(n, 0)
+		sent += n
+		p.onLine(n)
+		if err != nil {
+			return sent, fmt.Errorf("print: write failed after %d of %d bytes: %w", sent, len(job), err)
+		}
+	}
+	return sent, nil
+}
+
+// onLine records n more bytes written: they leave the port after those
+// already on the line. Capture files have no line.
+func (p *Printer) onLine(n int) {
+	if p.cfg.Port.IsFile() {
+		return
+	}
+	now := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lineFree.Before(now) {
+		p.lineFree = now
+	}
+	p.lineFree = p.lineFree.Add(p.cfg.Port.LineTime(n))
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// draining returns how long the bytes already written still need to
+// leave the port at the configured baud rate (0 when the line is idle).
+func (p *Printer) draining() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return max(time.Until(p.lineFree), 0)
 }
 
 // Run keeps the printer connected until ctx is done or Close is called:
@@ -165,19 +295,30 @@ func (p *Printer) Run(ctx context.Context) error {
 }
 
 // poll connects if needed and refreshes the status; false means the
-// printer is unreachable.
+// printer is unreachable. It never asks while a job is in flight: Print
+// holds the port and checks the status itself, and bytes still draining
+// after a stopped job would delay the answer past any fixed timeout.
 func (p *Printer) poll() bool {
-	p.io.Lock()
+	if !p.io.TryLock() {
+		return true // a job is being sent
+	}
 	defer p.io.Unlock()
 	port, err := p.connect()
 	if err != nil {
 		return false
 	}
 	if p.cfg.SkipStatus {
-		p.setStatus(StatusOK)
+		if portVanished(port.Name()) {
+			p.drop(port)
+			return false
+		}
+		p.setStatus(p.blindStatus())
 		return true
 	}
-	st, err := p.query(port)
+	if p.draining() > 0 {
+		return true
+	}
+	st, err := p.query(context.Background(), port)
 	if err != nil || (!st.Connected && portVanished(port.Name())) {
 		p.drop(port)
 		return false
@@ -229,6 +370,7 @@ func (p *Printer) drop(port Port) {
 	p.mu.Lock()
 	if p.port == port {
 		p.port = nil
+		p.lineFree = time.Time{} // what was on the line went with the port
 	}
 	p.mu.Unlock()
 	_ = port.Close()
@@ -254,7 +396,7 @@ var errNoReply = errors.New("no status reply")
 // query asks DLE EOT 1, 2 and 4 (and 3 on an error) and merges the
 // answers. A silent printer is disconnected (Connected false, nil error);
 // an I/O error is returned.
-func (p *Printer) query(port Port) (PrinterStatus, error) {
+func (p *Printer) query(ctx context.Context, port Port) (PrinterStatus, error) {
 	if r, ok := port.(inputResetter); ok {
 		_ = r.ResetInputBuffer()
 	}
@@ -263,7 +405,7 @@ func (p *Printer) query(port Port) (PrinterStatus, error) {
 		if n == QueryError && !st.Error {
 			continue
 		}
-		s, err := p.ask(port, n)
+		s, err := p.ask(ctx, port, n)
 		if errors.Is(err, errNoReply) {
 			return PrinterStatus{}, nil
 		}
@@ -276,13 +418,20 @@ func (p *Printer) query(port Port) (PrinterStatus, error) {
 }
 
 // ask sends DLE EOT n and waits for a valid reply byte, skipping noise.
-func (p *Printer) ask(port Port, n byte) (PrinterStatus, error) {
+// The printer answers once the bytes ahead of the request have reached
+// it, so the wait is StatusTimeout plus the time the line still needs to
+// drain at the configured baud rate (with a tenth for slack).
+func (p *Printer) ask(ctx context.Context, port Port, n byte) (PrinterStatus, error) {
 	if _, err := port.Write([]byte{0x10, 0x04, n}); err != nil {
 		return PrinterStatus{}, fmt.Errorf("status request: %w", err)
 	}
-	deadline := time.Now().Add(p.cfg.StatusTimeout)
+	drain := p.draining()
+	deadline := time.Now().Add(p.cfg.StatusTimeout + drain + drain/10)
 	var b [16]byte
 	for time.Now().Before(deadline) {
+		if err := ctx.Err(); err != nil {
+			return PrinterStatus{}, fmt.Errorf("status reply: %w", err)
+		}
 		k, err := port.Read(b[:])
 		if err != nil {
 			return PrinterStatus{}, fmt.Errorf("status reply: %w", err)

@@ -128,7 +128,7 @@ func TestPrinterPrintsUmbrellaReceiptOverPTY(t *testing.T) {
 	if d.QR() != umbrellaReceipt().QR || !d.Cut {
 		t.Fatalf("qr %q cut %v", d.QR(), d.Cut)
 	}
-	if emu.Queries() != 3 || p.Status().State() != devices.StateOK || log.last() != devices.StateOK {
+	if emu.Queries() != 6 || p.Status().State() != devices.StateOK || log.last() != devices.StateOK {
 		t.Fatalf("queries %d status %v", emu.Queries(), p.Status())
 	}
 }
@@ -194,7 +194,7 @@ func TestPrinterReconnectsAfterPortVanishes(t *testing.T) {
 			t.Fatalf("print err = %v, want 未连接", err)
 		}
 		var se *devices.StatusError
-		if !errors.As(err, &se) || !se.Partial {
+		if !errors.As(err, &se) || !se.Incomplete() {
 			t.Fatalf("want a partial-job StatusError, got %v", err)
 		}
 	case <-time.After(5 * time.Second):

@@ -5,10 +5,10 @@ import (
 	"fmt"
 )
 
-// PrinterState is the summary state of a printer, most serious first.
+// PrinterState is the summary state of a printer.
 type PrinterState int
 
-// Printer states. StatePaperNearEnd still prints.
+// Printer states. StatePaperNearEnd and StateUnknown still print.
 const (
 	StateOK PrinterState = iota
 	StatePaperNearEnd
@@ -17,6 +17,9 @@ const (
 	StateOffline
 	StateError
 	StateDisconnected
+	// StateUnknown is a printer whose port is open but whose status is
+	// not asked (it does not answer DLE EOT): neither 正常 nor 未连接.
+	StateUnknown
 )
 
 var stateNames = [...]struct{ en, zh string }{
@@ -27,6 +30,7 @@ var stateNames = [...]struct{ en, zh string }{
 	StateOffline:      {"offline", "脱机"},
 	StateError:        {"printer error", "打印机故障"},
 	StateDisconnected: {"disconnected", "未连接"},
+	StateUnknown:      {"status unknown", "状态未知"},
 }
 
 // String is the English name (for logs).
@@ -54,10 +58,16 @@ type PrinterStatus struct {
 	PaperEnd     bool
 	PaperNearEnd bool
 	Error        bool // cutter, mechanical or unrecoverable error
+	// Unknown means the port is open but the printer's state is not
+	// asked (status checks are off for this printer).
+	Unknown bool
 }
 
 // StatusOK is a connected printer with nothing to report.
 var StatusOK = PrinterStatus{Connected: true}
+
+// StatusUnknown is an open port to a printer whose status is not asked.
+var StatusUnknown = PrinterStatus{Connected: true, Unknown: true}
 
 // State summarises the status; the cause of a stop wins over "offline",
 // which the printer also reports while out of paper or with the cover open.
@@ -65,6 +75,8 @@ func (s PrinterStatus) State() PrinterState {
 	switch {
 	case !s.Connected:
 		return StateDisconnected
+	case s.Unknown:
+		return StateUnknown
 	case s.CoverOpen:
 		return StateCoverOpen
 	case s.PaperEnd:
@@ -85,8 +97,16 @@ func (s PrinterStatus) Label() string { return s.State().Label() }
 // String is the English state name.
 func (s PrinterStatus) String() string { return s.State().String() }
 
-// Ready reports whether a job may be sent (near end still prints).
+// Ready reports whether a job may be sent (near end still prints, and
+// a printer whose status is unknown is sent jobs blind).
 func (s PrinterStatus) Ready() bool {
+	st := s.State()
+	return st == StateOK || st == StatePaperNearEnd || st == StateUnknown
+}
+
+// Fine reports whether the printer is known to be printing normally: ready
+// and actually asked. A job is confirmed printed only on a fine status.
+func (s PrinterStatus) Fine() bool {
 	st := s.State()
 	return st == StateOK || st == StatePaperNearEnd
 }
@@ -100,6 +120,7 @@ func (s PrinterStatus) merge(o PrinterStatus) PrinterStatus {
 		PaperEnd:     s.PaperEnd || o.PaperEnd,
 		PaperNearEnd: s.PaperNearEnd || o.PaperNearEnd,
 		Error:        s.Error || o.Error,
+		Unknown:      s.Unknown || o.Unknown,
 	}
 }
 

@@ -20,17 +20,34 @@ func RepliesOK() Replies { return Replies{0, 0x12, 0x12, 0x12, 0x12} }
 // RepliesPaperEnd returns the replies of a printer that is out of paper.
 func RepliesPaperEnd() Replies { return Replies{0, 0x1a, 0x32, 0x12, 0x72} }
 
+// RepliesCoverOpen returns the replies of a printer whose cover is open.
+func RepliesCoverOpen() Replies { return Replies{0, 0x1a, 0x16, 0x12, 0x12} }
+
 // Emulator plays an ESC/POS printer on the device end of a pty: it
-// answers DLE EOT n status queries and records every other byte.
+// answers DLE EOT n status queries in stream order (a reply comes only
+// after the bytes ahead of the query were taken) and records every other
+// byte it prints. Faults a counter meets can be switched on: a line that
+// drains at a given baud rate, a printer that never answers status
+// queries, paper running out or the cover opening after some bytes of a
+// job, and the cable pulled after some bytes.
 type Emulator struct {
 	port devices.Port
 
-	mu      sync.Mutex
-	replies Replies
-	data    []byte
-	queries int
-	stall   bool // stop reading after the next DLE EOT 4 reply
-	stalled bool
+	mu       sync.Mutex
+	replies  Replies
+	data     []byte // printed bytes
+	lost     int    // bytes taken while the printer could not print
+	taken    int    // job bytes taken (printed or lost)
+	queries  int
+	stall    bool // stop reading after the next DLE EOT 4 reply
+	stalled  bool
+	baud     int  // 0: take bytes as fast as they come
+	silent   bool // never answer DLE EOT
+	stopped  bool // not printing (paper out, cover open) until SetReplies
+	unplug   bool // the cable was pulled: take nothing more
+	faultAt  int  // taken count at which fault fires; 0 for none
+	fault    func()
+	lastByte time.Time
 
 	quit chan struct{}
 	done chan struct{}
@@ -59,6 +76,8 @@ func (e *Emulator) run() {
 	defer close(e.done)
 	buf := make([]byte, 4096)
 	var pending []byte
+	start := time.Now()
+	consumed := 0 // bytes taken at the line rate since start
 	for {
 		select {
 		case <-e.quit:
@@ -73,10 +92,26 @@ func (e *Emulator) run() {
 			}
 			continue
 		}
-		n, err := e.port.Read(buf)
+		want := len(buf)
+		e.mu.Lock()
+		baud := e.baud
+		e.mu.Unlock()
+		if baud > 0 {
+			// Take about 10 ms of line time per read and pace reads so
+			// the bytes arrive at the baud rate (10 bits a byte, 8N1).
+			want = max(baud/1000, 1)
+			due := start.Add(time.Duration(consumed) * 10 * time.Second / time.Duration(baud))
+			if wait := time.Until(due); wait > 0 {
+				time.Sleep(wait)
+			} else if wait < -50*time.Millisecond {
+				start, consumed = time.Now(), 0 // the line was idle
+			}
+		}
+		n, err := e.port.Read(buf[:want])
 		if err != nil {
 			return
 		}
+		consumed += n
 		pending = append(pending, buf[:n]...)
 		for {
 			i := bytes.Index(pending, []byte{0x10, 0x04})
@@ -84,31 +119,69 @@ func (e *Emulator) run() {
 				break
 			}
 			q := pending[i+2]
-			e.record(pending[:i])
+			if !e.take(pending[:i]) {
+				return
+			}
 			pending = append([]byte(nil), pending[i+3:]...)
 			e.mu.Lock()
-			reply := e.replies[q%5]
-			e.queries++
+			reply, silent := e.replies[q%5], e.silent
+			if !silent {
+				e.queries++
+			}
 			if q == 4 && e.stall {
 				e.stalled = true
 			}
 			e.mu.Unlock()
+			if silent {
+				continue
+			}
 			if _, err := e.port.Write([]byte{reply}); err != nil {
 				return
 			}
 		}
-		// Keep a trailing DLE (maybe a split query); record the rest.
+		// Keep a trailing DLE (maybe a split query); take the rest.
 		if k := len(pending); k > 0 && bytes.LastIndexByte(pending, 0x10) < k-2 {
-			e.record(pending)
+			if !e.take(pending) {
+				return
+			}
 			pending = pending[:0]
 		}
 	}
 }
 
-func (e *Emulator) record(b []byte) {
-	e.mu.Lock()
-	e.data = append(e.data, b...)
-	e.mu.Unlock()
+// take accepts job bytes: printed, or lost while the printer cannot
+// print. A pending fault fires when its byte count is reached; false
+// means the cable was pulled and the emulator stops.
+func (e *Emulator) take(b []byte) bool {
+	for len(b) > 0 {
+		e.mu.Lock()
+		n := len(b)
+		if e.fault != nil && e.taken+n >= e.faultAt {
+			n = e.faultAt - e.taken
+		}
+		if e.stopped {
+			e.lost += n
+		} else {
+			e.data = append(e.data, b[:n]...)
+		}
+		e.taken += n
+		if n > 0 {
+			e.lastByte = time.Now()
+		}
+		var fire func()
+		if e.fault != nil && e.taken >= e.faultAt {
+			fire, e.fault = e.fault, nil
+		}
+		e.mu.Unlock()
+		b = b[n:]
+		if fire != nil {
+			fire()
+			if e.Unplugged() {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Data returns a copy of the printed bytes, status queries removed.
@@ -118,6 +191,29 @@ func (e *Emulator) Data() []byte {
 	return append([]byte(nil), e.data...)
 }
 
+// Taken returns how many job bytes (status queries not counted) the
+// printer has taken off the line, printed or not.
+func (e *Emulator) Taken() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.taken
+}
+
+// Lost returns how many bytes arrived while the printer could not print
+// (out of paper, cover open): they are not in Data.
+func (e *Emulator) Lost() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.lost
+}
+
+// LastByte returns when the printer took its last job byte.
+func (e *Emulator) LastByte() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.lastByte
+}
+
 // Queries returns how many DLE EOT status queries were answered.
 func (e *Emulator) Queries() int {
 	e.mu.Lock()
@@ -125,11 +221,72 @@ func (e *Emulator) Queries() int {
 	return e.queries
 }
 
-// SetReplies changes the status replies, e.g. when paper is loaded.
+// SetReplies changes the status replies, e.g. when paper is loaded. A
+// printer that stopped printing (paper out, cover open) prints again.
 func (e *Emulator) SetReplies(r Replies) {
 	e.mu.Lock()
 	e.replies = r
+	e.stopped = false
 	e.mu.Unlock()
+}
+
+// SetBaud makes the printer take bytes no faster than a serial line at
+// baud (8N1): a slow drain, as a real printer on a 9600 baud cable.
+// 0 takes them as fast as they come.
+func (e *Emulator) SetBaud(baud int) {
+	e.mu.Lock()
+	e.baud = baud
+	e.mu.Unlock()
+}
+
+// SetSilent makes the printer ignore DLE EOT status queries, as printers
+// without real-time status do; it still prints.
+func (e *Emulator) SetSilent(silent bool) {
+	e.mu.Lock()
+	e.silent = silent
+	e.mu.Unlock()
+}
+
+// after arms fn to run once n more job bytes have been taken.
+func (e *Emulator) after(n int, fn func()) {
+	e.mu.Lock()
+	e.faultAt, e.fault = e.taken+max(n, 1), fn
+	e.mu.Unlock()
+}
+
+// FailAfter makes the printer stop printing after n more job bytes and
+// answer r from then on (paper out, cover open): later bytes are taken
+// but lost. SetReplies makes it print again.
+func (e *Emulator) FailAfter(n int, r Replies) {
+	e.after(n, func() {
+		e.mu.Lock()
+		e.replies, e.stopped = r, true
+		e.mu.Unlock()
+	})
+}
+
+// PaperOutAfter runs out of paper after n more job bytes.
+func (e *Emulator) PaperOutAfter(n int) { e.FailAfter(n, RepliesPaperEnd()) }
+
+// CoverOpenAfter opens the cover after n more job bytes.
+func (e *Emulator) CoverOpenAfter(n int) { e.FailAfter(n, RepliesCoverOpen()) }
+
+// UnplugAfter pulls the cable after n more job bytes: pull is called
+// (typically [PTYPair.Kill]) and the emulator stops taking bytes.
+func (e *Emulator) UnplugAfter(n int, pull func()) {
+	e.after(n, func() {
+		e.mu.Lock()
+		e.unplug = true
+		e.mu.Unlock()
+		pull()
+	})
+}
+
+// Unplugged reports whether UnplugAfter has pulled the cable.
+func (e *Emulator) Unplugged() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.unplug
 }
 
 // StallAfterStatus makes the emulator stop reading after its next reply
