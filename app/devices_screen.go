@@ -176,6 +176,7 @@ type devicesScreen struct {
 	printer   *portForm
 	width     *widget.Select
 	raster    *widget.Check
+	noStatus  *widget.Check
 	reader    *portForm
 	framing   *widget.Select
 	scanner   *portForm
@@ -201,6 +202,7 @@ func (u *UI) newDevicesScreen() screen {
 	s.rescan = widget.NewButton(T("刷新串口列表"), s.refreshPorts)
 	s.width = widget.NewSelect(widthOptions, nil)
 	s.raster = widget.NewCheck(T("位图二维码（打印机不支持原生二维码时；9600 波特率下每张约多 6 秒）"), nil)
+	s.noStatus = widget.NewCheck(T("打印机不回应状态查询（关闭状态检查；状态栏显示“状态未知”）"), nil)
 	s.framing = widget.NewSelect(ledger.ReaderFramings(), nil)
 	s.save = widget.NewButton(T("保存设备设置"), s.doSave)
 	s.save.Importance = widget.HighImportance
@@ -219,7 +221,8 @@ func (u *UI) newDevicesScreen() screen {
 	items := s.printer.items(T("打印机"))
 	items = append(items,
 		widget.NewFormItem(T("纸宽"), s.width),
-		widget.NewFormItem("", s.raster))
+		widget.NewFormItem("", s.raster),
+		widget.NewFormItem("", s.noStatus))
 	items = append(items, s.reader.items(T("读卡器"))...)
 	items = append(items, widget.NewFormItem(T("读卡器数据格式"), s.framing))
 	items = append(items, s.scanner.items(T("扫码枪"))...)
@@ -257,12 +260,13 @@ func (s *devicesScreen) refresh() {
 		s.width.SetSelectedIndex(1)
 	}
 	s.raster.SetChecked(d.RasterQR)
+	s.noStatus.SetChecked(d.PrinterNoStatus)
 	s.framing.SetSelected(d.ReaderFraming)
 	edit := s.canEdit()
 	for _, f := range []*portForm{s.printer, s.reader, s.scanner} {
 		f.enable(edit)
 	}
-	for _, w := range []fyne.Disableable{s.width, s.raster, s.framing, s.save} {
+	for _, w := range []fyne.Disableable{s.width, s.raster, s.noStatus, s.framing, s.save} {
 		if edit {
 			w.Enable()
 		} else {
@@ -361,10 +365,16 @@ func (s *devicesScreen) refreshJobs() {
 		if j.Copy {
 			line += T("（补打）")
 		}
-		if j.Attempts > 0 {
+		switch {
+		case j.State == ledger.PrintSending:
+			line += T("　打印中")
+		case j.Attempts > 0:
 			line += T("　已失败 %d 次：%s", j.Attempts, orDash(j.LastError))
-		} else {
+		default:
 			line += T("　等待打印")
+		}
+		if j.CutShort {
+			line += T("　上次打印不完整，将补打并注明")
 		}
 		lines = append(lines, line)
 	}
@@ -389,6 +399,7 @@ func (s *devicesScreen) settingsFromForm() (ledger.DeviceSettings, error) {
 		d.PaperWidth = 48
 	}
 	d.RasterQR = s.raster.Checked
+	d.PrinterNoStatus = s.noStatus.Checked
 	d.ReaderFraming = s.framing.Selected
 	return d, nil
 }

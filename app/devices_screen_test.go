@@ -91,6 +91,7 @@ func TestDevicesScreenSavesSettings(t *testing.T) {
 	s.reader.parity.SetSelectedIndex(2)
 	s.width.SetSelectedIndex(1)
 	s.raster.SetChecked(true)
+	s.noStatus.SetChecked(true)
 	s.framing.SetSelected("em18")
 	test.Tap(s.save)
 	if s.message.Text != "设备设置已保存" {
@@ -102,7 +103,7 @@ func TestDevicesScreenSavesSettings(t *testing.T) {
 	}
 	want := ledger.DeviceSettings{
 		Printer:    ledger.SerialPort{Name: "/dev/ttyUSB0", Baud: 19200, DataBits: 8, Parity: "none", StopBits: "1"},
-		PaperWidth: 48, RasterQR: true,
+		PaperWidth: 48, RasterQR: true, PrinterNoStatus: true,
 		CardReader:    ledger.SerialPort{Name: "/dev/ttyS0", Baud: 9600, DataBits: 8, Parity: "even", StopBits: "1"},
 		ReaderFraming: "em18",
 		Scanner:       ledger.SerialPort{Baud: 9600, DataBits: 8, Parity: "none", StopBits: "1"},
@@ -142,14 +143,28 @@ func TestDevicesScreenReaderAndQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	jobs, _ := h.svc.Print.Pending(context.Background())
-	if err := h.svc.Print.MarkFailed(context.Background(), jobs[0].ID, "缺纸"); err != nil {
+	if err := h.svc.Print.MarkFailed(context.Background(), jobs[0].ID, ledger.PrintFailure{Reason: "缺纸"}); err != nil {
 		t.Fatal(err)
 	}
 	s := h.devicesScreen(panel, "li")
 	if !s.save.Disabled() || !s.printer.name.Disabled() || s.readOnly.Hidden {
 		t.Fatal("a clerk can edit device settings")
 	}
-	if !strings.Contains(s.jobs.Text, l.ReceiptNo) || !strings.Contains(s.jobs.Text, "已失败 1 次：缺纸") {
+	if !strings.Contains(s.jobs.Text, l.ReceiptNo) || !strings.Contains(s.jobs.Text, "已失败 1 次：缺纸") || strings.Contains(s.jobs.Text, "不完整") {
+		t.Fatalf("jobs %q", s.jobs.Text)
+	}
+	// A job cut short after bytes went out says its copy will be marked;
+	// one being sent says so.
+	l2, err := h.svc.Lending.Lend(context.Background(), h.clerk, ledger.LendRequest{Kind: ledger.KindUmbrella, ItemNumber: "U-002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ = h.svc.Print.Pending(context.Background())
+	h.svc.Print.Begin(context.Background(), jobs[0].ID)
+	h.svc.Print.MarkFailed(context.Background(), jobs[0].ID, ledger.PrintFailure{Reason: "未连接", Sent: 120, Total: 400})
+	h.svc.Print.Begin(context.Background(), jobs[1].ID)
+	s.refreshJobs()
+	if !strings.Contains(s.jobs.Text, "已失败 2 次：未连接　上次打印不完整，将补打并注明") || !strings.Contains(s.jobs.Text, "单号 "+l2.ReceiptNo+"　打印中") {
 		t.Fatalf("jobs %q", s.jobs.Text)
 	}
 	test.Tap(s.retry)

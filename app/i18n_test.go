@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"servicedesk/assets"
+	"servicedesk/devices"
 	"servicedesk/ledger"
 )
 
@@ -28,6 +29,9 @@ func uiLabels() []string {
 	}
 	for _, s := range []ledger.LoanStatus{ledger.LoanOpen, ledger.LoanReturned, ledger.LoanDamaged, ledger.LoanLost} {
 		out = append(out, s.Label())
+	}
+	for s := devices.StateOK; s <= devices.StateUnknown; s++ {
+		out = append(out, s.Label()) // the status bar's printer field
 	}
 	return out
 }

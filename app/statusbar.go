@@ -46,6 +46,9 @@ func deviceText(name string, src func() DeviceState) (string, widget.Importance)
 	if st.Off {
 		return name + "：" + T(st.Label), widget.LowImportance
 	}
+	if st.Unknown {
+		return name + "：" + T(st.Label), widget.MediumImportance
+	}
 	if st.OK {
 		return name + "：" + T(st.Label), widget.SuccessImportance
 	}

@@ -44,6 +44,9 @@ type DeviceState struct {
 	OK    bool
 	// Off means the device is not configured (shown greyed, not as a fault).
 	Off bool
+	// Unknown means the device is there but its state is not asked (a
+	// printer with status checks off): shown plainly, neither OK nor fault.
+	Unknown bool
 }
 
 // Config carries the injected clock, logger and device state sources.

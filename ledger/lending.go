@@ -165,8 +165,87 @@ type PrintJob struct {
 	Copy      bool   // a reprint (补打)
 	CreatedAt time.Time
 	PrintedAt time.Time
-	Attempts  int
+	Attempts  int // failed attempts
 	LastError string
+	State     PrintJobState
+	// CutShort means an earlier attempt may have put part of the receipt
+	// on paper (cut short, paper out mid-job, program stopped): the next
+	// copy printed is marked 补打 and says the first was incomplete.
+	CutShort bool
+}
+
+// PrintJobState is where a print job is.
+type PrintJobState string
+
+// Print job states. A job is printed only when its bytes left the port
+// and the printer's status afterwards said it was fine; until then it is
+// sending.
+const (
+	PrintQueued  PrintJobState = "queued"  // waiting for its first attempt
+	PrintSending PrintJobState = "sending" // an attempt is under way
+	PrintPrinted PrintJobState = "printed" // confirmed printed
+	PrintFailed  PrintJobState = "failed"  // the last attempt failed; retried
+)
+
+// Label is the Chinese name of the state.
+func (s PrintJobState) Label() string {
+	switch s {
+	case PrintQueued:
+		return "等待打印"
+	case PrintSending:
+		return "打印中"
+	case PrintPrinted:
+		return "已打印"
+	case PrintFailed:
+		return "未打印"
+	}
+	return string(s)
+}
+
+// PrintOutcome is how one attempt at printing a job ended.
+type PrintOutcome string
+
+// Attempt outcomes.
+const (
+	// OutcomePrinted: every byte left the port and the printer's status
+	// afterwards was fine (or, for printers that are not asked, drained).
+	OutcomePrinted PrintOutcome = "printed"
+	// OutcomeRefused: nothing was sent (printer not ready or unreachable).
+	OutcomeRefused PrintOutcome = "refused"
+	// OutcomeIncomplete: bytes were sent but the job was not confirmed
+	// (cable pulled, write error, paper out or cover open mid-job).
+	OutcomeIncomplete PrintOutcome = "incomplete"
+	// OutcomeInterrupted: the program stopped during the attempt; how
+	// much reached the paper is unknown.
+	OutcomeInterrupted PrintOutcome = "interrupted"
+)
+
+// CutShort reports whether an attempt with this outcome may have put
+// part of the receipt on paper.
+func (o PrintOutcome) CutShort() bool {
+	return o == OutcomeIncomplete || o == OutcomeInterrupted
+}
+
+// PrintAttempt is one try at printing a job, kept for its history.
+type PrintAttempt struct {
+	JobID     int64
+	N         int // 1 for the first attempt
+	StartedAt time.Time
+	EndedAt   time.Time
+	Outcome   PrintOutcome
+	Reason    string // Chinese reason of a failure ("缺纸")
+	Sent      int    // bytes written to the port
+	Total     int    // bytes in the job
+	// Marked means this attempt printed the 补打 mark saying an earlier
+	// copy was incomplete.
+	Marked bool
+}
+
+// PrintFailure is how a failed attempt ended.
+type PrintFailure struct {
+	Reason string // Chinese reason ("缺纸", "未连接")
+	Sent   int    // bytes written to the port before it stopped; 0: nothing
+	Total  int    // bytes in the job
 }
 
 // PrintQueue is the durable print queue: jobs are queued in the transaction
@@ -176,10 +255,21 @@ type PrintQueue interface {
 	Pending(ctx context.Context) ([]PrintJob, error)
 	// PendingCount counts unprinted jobs (cheap enough for the status bar).
 	PendingCount(ctx context.Context) (int, error)
+	// Begin claims a queued or failed job for an attempt (state sending)
+	// and returns it; a job printed or being sent already is refused
+	// (ECONFLICT), so two workers never send one job.
+	Begin(ctx context.Context, id int64) (PrintJob, error)
 	// MarkPrinted records a job as printed (idempotent).
 	MarkPrinted(ctx context.Context, id int64) error
-	// MarkFailed records a failed attempt and its reason; the job stays queued.
-	MarkFailed(ctx context.Context, id int64, reason string) error
+	// MarkFailed ends the attempt under way as failed; the job stays
+	// queued. A failure after bytes were sent is journaled.
+	MarkFailed(ctx context.Context, id int64, f PrintFailure) error
+	// Recover ends attempts left sending by a program that stopped, as
+	// interrupted, and returns how many. Only the desk's one print worker
+	// calls it, when it starts.
+	Recover(ctx context.Context) (int, error)
+	// Attempts returns a job's attempt history, oldest first.
+	Attempts(ctx context.Context, id int64) ([]PrintAttempt, error)
 	// Reprint queues a copy of a receipt marked 补打.
 	Reprint(ctx context.Context, actor Staff, receiptNo string) (PrintJob, error)
 	// Job returns one job by id.

@@ -48,7 +48,11 @@ type DeviceSettings struct {
 	PaperWidth int
 	// RasterQR prints QR codes as bitmaps, for printers without a QR engine
 	// (slow at 9600 baud: seconds per receipt).
-	RasterQR      bool
+	RasterQR bool
+	// PrinterNoStatus turns the DLE EOT status check off, for printers that
+	// do not answer it: jobs are sent blind and the status bar says the
+	// printer's state is unknown (neither 正常 nor 未连接).
+	PrinterNoStatus bool `json:",omitempty"`
 	CardReader    SerialPort
 	ReaderFraming string // rdm6300, id12, em18, lines, wiegand-hex, wiegand-dec
 	Scanner       SerialPort

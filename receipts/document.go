@@ -32,13 +32,24 @@ type Document struct {
 	QRCaption string
 	// Copy marks a reprint: encoders add a visible 补打/COPY banner.
 	Copy bool
+	// CopyNote is printed under the banner of a copy, e.g. IncompleteNote
+	// when an earlier attempt was cut short.
+	CopyNote string `json:",omitempty"`
 }
+
+// IncompleteNote is printed on a receipt resent because an earlier copy
+// was cut short (cable pulled, paper out mid-job, program stopped): the
+// customer may hold half a receipt, and this copy is the one that counts.
+const IncompleteNote = "首张打印不完整，以本张为准"
 
 // Text returns the document as plain text lines (for previews, tests and logs).
 func (d Document) Text() []string {
 	out := make([]string, 0, len(d.Lines)+3)
 	if d.Copy {
-		out = append(out, "** 补打 COPY **")
+		out = append(out, CopyBanner)
+		if d.CopyNote != "" {
+			out = append(out, d.CopyNote)
+		}
 	}
 	for _, l := range d.Lines {
 		if l.Amount != "" {

@@ -84,6 +84,9 @@ func EncodeESCPOS(doc Document, opt ESCPOSOptions) ([]byte, error) {
 	e.raw(fsByte, '&')  // FS & Chinese (double-byte) mode
 	if doc.Copy {
 		e.line(Line{Text: CopyBanner, Bold: true, Align: Center})
+		if doc.CopyNote != "" {
+			e.line(Line{Text: doc.CopyNote, Bold: true, Align: Center})
+		}
 	}
 	for _, l := range doc.Lines {
 		e.line(l)

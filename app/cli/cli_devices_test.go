@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"servicedesk/app/printing"
 	"servicedesk/devices"
+	"servicedesk/devices/devicetest"
 	"servicedesk/ledger"
 	"servicedesk/receipts"
 )
@@ -140,5 +142,43 @@ func TestDeskDevicesApplyAndPrint(t *testing.T) {
 	cfg.PaperWidth = 40
 	if err := d.Apply(cfg); ledger.ErrorCode(err) != ledger.EINVALID {
 		t.Fatalf("bad width: %v", err)
+	}
+}
+
+// A printer set to "no status" (it does not answer DLE EOT) prints and
+// shows 状态未知, never 正常 or 未连接, while its port is there.
+func TestDeskDevicesPrinterNoStatus(t *testing.T) {
+	pair := devicetest.StartPTYPair(t)
+	emu := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair.B), devicetest.RepliesOK())
+	emu.SetSilent(true)
+	var mu sync.Mutex
+	var seen []string
+	d := &deskDevices{log: slog.New(slog.NewTextHandler(io.Discard, nil)), onPrinter: func(st devices.PrinterStatus) {
+		mu.Lock()
+		seen = append(seen, st.Label())
+		mu.Unlock()
+	}}
+	t.Cleanup(d.Close)
+	cfg := ledger.DefaultSettings().Devices
+	cfg.Printer = ledger.SerialPort{Name: pair.A}
+	cfg.PrinterNoStatus = true
+	if err := d.Apply(cfg); err != nil {
+		t.Fatal(err)
+	}
+	devicetest.WaitFor(t, "the port opened", 3*time.Second, func() bool { return d.PrinterState().Label == "状态未知" })
+	if st := d.PrinterState(); !st.Unknown || st.OK || st.Off {
+		t.Fatalf("state %+v", st)
+	}
+	if err := d.PrintTest(t.Context(), "测试广场"); err != nil {
+		t.Fatal(err)
+	}
+	devicetest.WaitFor(t, "the test page", 3*time.Second, func() bool { return len(emu.Data()) > 100 })
+	if emu.Queries() != 0 {
+		t.Fatalf("%d status queries sent to a printer set to no status", emu.Queries())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if slices.Contains(seen, "正常") || slices.Contains(seen, "未连接") {
+		t.Fatalf("status changes %v", seen)
 	}
 }

@@ -67,7 +67,8 @@ func (d *deskDevices) Apply(cfg ledger.DeviceSettings) error {
 	var scanner *devices.Scanner
 	var err error
 	if cfg.Printer.Name != "" {
-		printer, err = devices.NewPrinter(devices.PrinterConfig{Port: printing.PortConfig(cfg.Printer), Open: d.open, OnStatus: d.printerStatus})
+		printer, err = devices.NewPrinter(devices.PrinterConfig{Port: printing.PortConfig(cfg.Printer), Open: d.open,
+			SkipStatus: cfg.PrinterNoStatus, OnStatus: d.printerStatus})
 		if err != nil {
 			return fmt.Errorf("open printer: %w", err)
 		}
@@ -193,6 +194,9 @@ func (d *deskDevices) PrinterState() app.DeviceState {
 		return app.DeviceState{Label: "未配置", Off: true}
 	}
 	st := d.Status()
+	if st.State() == devices.StateUnknown {
+		return app.DeviceState{Label: st.Label(), Unknown: true}
+	}
 	return app.DeviceState{Label: st.Label(), OK: st.Ready()}
 }
 

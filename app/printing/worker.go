@@ -1,13 +1,18 @@
 // Package printing drains the durable print queue to the receipt printer.
 //
 // One Worker goroutine owns the queue: it takes unprinted jobs oldest first,
-// encodes each receipts.Document as ESC/POS and sends it. A job is marked
-// printed only after the printer accepted every byte; a refused or cut-short
-// job is marked failed with its Chinese reason (缺纸, 未连接 …) and retried
-// later. Delivery is at least once: if the process dies after the printer
-// took the bytes and before MarkPrinted commits, the receipt prints again on
-// the next start. Within one run a job the printer accepted is never sent
-// again, even while MarkPrinted keeps failing.
+// claims each (state sending), encodes its receipts.Document as ESC/POS and
+// sends it. A job is marked printed only after the printer confirmed it:
+// every byte left the port and the status afterwards was fine. A refused
+// job (nothing sent) is marked failed with its Chinese reason (缺纸, 未连接 …)
+// and retried later as it was. A job cut short after bytes went out (cable
+// pulled, write error, paper out or cover open mid-job, program stopped) is
+// recorded as incomplete, and its next copy is printed with the 补打 banner
+// and a note that the first copy was incomplete, so the customer never holds
+// two unmarked receipts. Within one run a job the printer confirmed is
+// never sent again, even while MarkPrinted keeps failing; if the process
+// dies before MarkPrinted commits, the next start finds the job still
+// sending and resends it marked.
 package printing
 
 import (
@@ -27,8 +32,10 @@ import (
 // Queue is the part of ledger.PrintQueue the worker uses.
 type Queue interface {
 	Pending(ctx context.Context) ([]ledger.PrintJob, error)
+	Begin(ctx context.Context, id int64) (ledger.PrintJob, error)
 	MarkPrinted(ctx context.Context, id int64) error
-	MarkFailed(ctx context.Context, id int64, reason string) error
+	MarkFailed(ctx context.Context, id int64, f ledger.PrintFailure) error
+	Recover(ctx context.Context) (int, error)
 }
 
 // Config configures a Worker. Queue and Printer are required.
@@ -47,8 +54,9 @@ type Config struct {
 	// JobTimeout bounds one Print call; 0 means 2 minutes (a raster
 	// receipt at 9600 baud takes several seconds).
 	JobTimeout time.Duration
-	// OnChange is called after every pass that printed or failed a job,
-	// on the worker goroutine; the GUI wraps its work in fyne.Do.
+	// OnChange is called when a job starts sending and after every pass
+	// that printed or failed a job, on the worker goroutine; the GUI
+	// wraps its work in fyne.Do.
 	OnChange func()
 	Logger   *slog.Logger
 }
@@ -63,15 +71,19 @@ type Worker struct {
 	cfg  Config
 	wake chan struct{}
 
-	mu      sync.Mutex
-	printed map[int64]bool // accepted by the printer, MarkPrinted not yet committed
-	stats   Stats
+	recovered bool // Recover ran (first pass)
+
+	mu         sync.Mutex
+	printed    map[int64]bool                 // confirmed printed, MarkPrinted not yet committed
+	unrecorded map[int64]ledger.PrintFailure // failed, MarkFailed not yet committed
+	stats      Stats
 }
 
 // Stats counts what the worker has done since it started.
 type Stats struct {
-	Printed    int    // jobs accepted by the printer
+	Printed    int    // jobs confirmed by the printer
 	Failed     int    // failed attempts
+	CutShort   int    // failed attempts after bytes went out
 	LastReason string // reason of the last failure, "" after a success
 }
 
@@ -98,7 +110,7 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Worker{cfg: cfg, wake: make(chan struct{}, 1), printed: map[int64]bool{}}, nil
+	return &Worker{cfg: cfg, wake: make(chan struct{}, 1), printed: map[int64]bool{}, unrecorded: map[int64]ledger.PrintFailure{}}, nil
 }
 
 // Wake makes Run look at the queue now (a new job, the printer became
@@ -151,8 +163,19 @@ func (w *Worker) Run(ctx context.Context) error {
 // Drain makes one pass over the queue, oldest job first, and stops at the
 // first job the printer refuses (the later ones would fail the same way and
 // must not overtake it). It reports whether the queue is empty of printable
-// jobs. Only one goroutine may call Drain or Run.
+// jobs. Only one goroutine may call Drain or Run. The first pass ends the
+// attempts a stopped program left sending (Recover).
 func (w *Worker) Drain(ctx context.Context) (done bool, err error) {
+	if !w.recovered {
+		n, err := w.cfg.Queue.Recover(ctx)
+		if err != nil {
+			return false, fmt.Errorf("recover print jobs: %w", err)
+		}
+		w.recovered = true
+		if n > 0 {
+			w.cfg.Logger.Warn("print jobs interrupted by the last run will be resent marked", "jobs", n)
+		}
+	}
 	jobs, err := w.cfg.Queue.Pending(ctx)
 	if err != nil {
 		return false, fmt.Errorf("pending jobs: %w", err)
@@ -177,10 +200,22 @@ func (w *Worker) Drain(ctx context.Context) (done bool, err error) {
 			changed = true
 			continue
 		}
-		data, err := w.encode(job)
+		if err := w.recordFailure(ctx, job.ID); err != nil {
+			return false, err
+		}
+		claimed, err := w.cfg.Queue.Begin(ctx, job.ID)
+		if ledger.ErrorCode(err) == ledger.ECONFLICT {
+			continue // printed or being sent by another worker meanwhile
+		} else if err != nil {
+			return false, fmt.Errorf("claim print job %d: %w", job.ID, err)
+		}
+		if w.cfg.OnChange != nil {
+			w.cfg.OnChange()
+		}
+		data, err := w.encode(claimed)
 		if err != nil {
 			w.cfg.Logger.Error("print job cannot be encoded", "job", job.ID, "err", err)
-			w.fail(ctx, job.ID, ReasonBadDocument)
+			w.fail(ctx, job.ID, ledger.PrintFailure{Reason: ReasonBadDocument})
 			changed, done = true, false
 			continue
 		}
@@ -188,15 +223,19 @@ func (w *Worker) Drain(ctx context.Context) (done bool, err error) {
 		err = w.cfg.Printer.Print(pctx, data)
 		cancel()
 		if err != nil {
+			f := ledger.PrintFailure{Reason: devices.ErrorReason(err), Total: len(data)}
+			var se *devices.StatusError
+			if errors.As(err, &se) {
+				f.Sent = se.Sent
+			}
+			if f.Reason == "" {
+				f.Reason = "打印失败"
+			}
+			w.cfg.Logger.Warn("print job failed", "job", job.ID, "reason", f.Reason, "sent", f.Sent, "total", f.Total, "err", err)
+			w.fail(ctx, job.ID, f)
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}
-			reason := devices.ErrorReason(err)
-			if reason == "" {
-				reason = "打印失败"
-			}
-			w.cfg.Logger.Warn("print job failed", "job", job.ID, "reason", reason, "err", err)
-			w.fail(ctx, job.ID, reason)
 			return false, nil
 		}
 		w.mu.Lock()
@@ -233,15 +272,40 @@ func (w *Worker) markPrinted(ctx context.Context, id int64) error {
 	return nil
 }
 
-// fail records a failed attempt; a failure to record it is only logged.
-func (w *Worker) fail(ctx context.Context, id int64, reason string) {
+// fail records a failed attempt, even when ctx was cancelled mid-job (how
+// many bytes went out decides whether the next copy is marked). A failure
+// to record it is kept and recorded before the job is tried again.
+func (w *Worker) fail(ctx context.Context, id int64, f ledger.PrintFailure) {
 	w.mu.Lock()
 	w.stats.Failed++
-	w.stats.LastReason = reason
+	if f.Sent > 0 {
+		w.stats.CutShort++
+	}
+	w.stats.LastReason = f.Reason
+	w.unrecorded[id] = f
 	w.mu.Unlock()
-	if err := w.cfg.Queue.MarkFailed(ctx, id, reason); err != nil {
+	if err := w.recordFailure(ctx, id); err != nil {
 		w.cfg.Logger.Warn("mark print job failed", "job", id, "err", err)
 	}
+}
+
+// recordFailure commits a failure kept by fail, if any.
+func (w *Worker) recordFailure(ctx context.Context, id int64) error {
+	w.mu.Lock()
+	f, ok := w.unrecorded[id]
+	w.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := w.cfg.Queue.MarkFailed(mctx, id, f); err != nil {
+		return fmt.Errorf("mark job %d failed: %w", id, err)
+	}
+	w.mu.Lock()
+	delete(w.unrecorded, id)
+	w.mu.Unlock()
+	return nil
 }
 
 // encode turns a queued job into ESC/POS bytes.
@@ -251,6 +315,11 @@ func (w *Worker) encode(job ledger.PrintJob) ([]byte, error) {
 		return nil, fmt.Errorf("decode job %d: %w", job.ID, err)
 	}
 	doc.Copy = doc.Copy || job.Copy
+	if job.CutShort {
+		// An earlier attempt may have left part of this receipt with the
+		// customer: this copy says so.
+		doc.Copy, doc.CopyNote = true, receipts.IncompleteNote
+	}
 	b, err := receipts.EncodeESCPOS(doc, w.cfg.Options())
 	if err != nil {
 		return nil, fmt.Errorf("encode job %d: %w", job.ID, err)

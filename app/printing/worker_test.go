@@ -261,12 +261,19 @@ func (q *badDocQueue) Pending(ctx context.Context) ([]ledger.PrintJob, error) {
 	return append([]ledger.PrintJob{{ID: 999, Document: []byte("{broken")}}, jobs...), err
 }
 
-func (q *badDocQueue) MarkFailed(ctx context.Context, id int64, reason string) error {
+func (q *badDocQueue) Begin(ctx context.Context, id int64) (ledger.PrintJob, error) {
 	if id == 999 {
-		q.failed = reason
+		return ledger.PrintJob{ID: 999, Document: []byte("{broken"), State: ledger.PrintSending}, nil
+	}
+	return q.Queue.Begin(ctx, id)
+}
+
+func (q *badDocQueue) MarkFailed(ctx context.Context, id int64, f ledger.PrintFailure) error {
+	if id == 999 {
+		q.failed = f.Reason
 		return nil
 	}
-	return q.Queue.MarkFailed(ctx, id, reason)
+	return q.Queue.MarkFailed(ctx, id, f)
 }
 
 func TestWorkerSkipsBrokenDocument(t *testing.T) {
@@ -411,17 +418,37 @@ func TestWorkerRetriesAfterPortVanishesMidPrint(t *testing.T) {
 	devicetest.WaitFor(t, "the receipt after reconnect", 10*time.Second, func() bool { return len(d.pending(t)) == 0 })
 	time.Sleep(300 * time.Millisecond) // nothing more may arrive
 
-	job, err := receipts.EncodeESCPOS(mustDoc(t, d, l), receipts.ESCPOSOptions{})
+	// The first printer got the start of the unmarked receipt; the resent
+	// copy is whole and marked 补打 with the note that the first copy was
+	// incomplete (it failed on the old code: the same unmarked receipt).
+	doc := mustDoc(t, d, l)
+	orig, err := receipts.EncodeESCPOS(doc, receipts.ESCPOSOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if part := emu.Data(); len(part) >= len(orig) || !bytes.HasPrefix(orig, part) {
+		t.Fatalf("first printer got %d bytes, want a prefix of the %d-byte job", len(part), len(orig))
+	}
+	doc.Copy, doc.CopyNote = true, receipts.IncompleteNote
+	job, err := receipts.EncodeESCPOS(doc, receipts.ESCPOSOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := emu2.Data(); !bytes.Equal(got, job) {
-		t.Fatalf("new port received %d bytes, want the %d-byte job exactly once", len(got), len(job))
+		t.Fatalf("new port received %d bytes, want the %d-byte marked copy exactly once", len(got), len(job))
 	}
-	checkUmbrellaReceipt(t, emu2.Data(), l, false)
+	dec := checkUmbrellaReceipt(t, emu2.Data(), l, true)
+	if !strings.Contains(strings.Join(dec.Texts(), ""), receipts.IncompleteNote) {
+		t.Fatalf("resent copy lacks the note:\n%s", strings.Join(dec.Texts(), "\n"))
+	}
 	j, err := d.queue.Original(context.Background(), l.ReceiptNo)
-	if err != nil || j.PrintedAt.IsZero() || j.Attempts < 1 {
+	if err != nil || j.PrintedAt.IsZero() || j.Attempts < 1 || !j.CutShort {
 		t.Fatalf("job %+v err %v", j, err)
+	}
+	hist, err := d.queue.Attempts(context.Background(), j.ID)
+	if err != nil || len(hist) < 2 || hist[0].Outcome != ledger.OutcomeIncomplete || hist[0].Sent == 0 ||
+		hist[len(hist)-1].Outcome != ledger.OutcomePrinted || !hist[len(hist)-1].Marked {
+		t.Fatalf("history %+v %v", hist, err)
 	}
 	if s := w.Stats(); s.Printed != 1 {
 		t.Fatalf("worker stats %+v", s)

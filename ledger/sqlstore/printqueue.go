@@ -24,15 +24,19 @@ var _ ledger.PrintQueue = (*PrintQueue)(nil)
 // maxErrorRunes bounds the stored reason of a failed print attempt.
 const maxErrorRunes = 200
 
-const jobColumns = "id, receipt_no, document, is_copy, created_at, printed_at, attempts, last_error"
+// jobColumns are the print_jobs columns scanJob reads; the last one says
+// whether an earlier attempt may have put part of the receipt on paper.
+const jobColumns = "id, receipt_no, document, is_copy, created_at, printed_at, attempts, last_error, state, " +
+	"EXISTS (SELECT 1 FROM print_attempts a WHERE a.job_id = print_jobs.id AND a.outcome IN ('incomplete', 'interrupted'))"
 
 // scanJob reads one print_jobs row (jobColumns order).
 func scanJob(sc interface{ Scan(...any) error }) (ledger.PrintJob, error) {
 	var j ledger.PrintJob
-	var doc, created, printed string
-	if err := sc.Scan(&j.ID, &j.ReceiptNo, &doc, &j.Copy, &created, &printed, &j.Attempts, &j.LastError); err != nil {
+	var doc, created, printed, state string
+	if err := sc.Scan(&j.ID, &j.ReceiptNo, &doc, &j.Copy, &created, &printed, &j.Attempts, &j.LastError, &state, &j.CutShort); err != nil {
 		return j, err
 	}
+	j.State = ledger.PrintJobState(state)
 	j.Document = []byte(doc)
 	var err error
 	if j.CreatedAt, err = parseTime(created); err != nil {
@@ -94,49 +98,223 @@ func (q *PrintQueue) Job(ctx context.Context, id int64) (ledger.PrintJob, error)
 	return j, nil
 }
 
-// MarkPrinted records a job as printed. The first call journals
-// print.printed {job_id, receipt_no, copy}; later calls change nothing.
-func (q *PrintQueue) MarkPrinted(ctx context.Context, id int64) error {
-	return q.db.inTx(ctx, func(t *tx) error {
-		var receiptNo, printed string
-		var isCopy bool
-		err := t.QueryRowContext(t.ctx, "SELECT receipt_no, printed_at, is_copy FROM print_jobs WHERE id = ?", id).Scan(&receiptNo, &printed, &isCopy)
+// Begin claims a queued or failed job for an attempt: its state becomes
+// sending, atomically, so a second worker cannot send it too (ECONFLICT).
+// The job returned has CutShort set when an earlier attempt may have put
+// part of it on paper: that copy must be marked. Not journaled: the
+// attempt's end is.
+func (q *PrintQueue) Begin(ctx context.Context, id int64) (ledger.PrintJob, error) {
+	var job ledger.PrintJob
+	err := q.db.inTx(ctx, func(t *tx) error {
+		res, err := t.ExecContext(t.ctx, "UPDATE print_jobs SET state = 'sending', sending_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
+			formatTime(t.now), id)
+		if err != nil {
+			return internal("claim print job", err)
+		}
+		claimed, err := res.RowsAffected()
+		if err != nil {
+			return internal("claim print job", err)
+		}
+		job, err = scanJob(t.QueryRowContext(t.ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE id = ?", id))
 		if errNoRows(err) {
 			return ledger.Errorf(ledger.ENOTFOUND, "找不到打印任务 %d", id)
 		} else if err != nil {
 			return internal("load print job", err)
 		}
-		if printed != "" {
-			return nil
+		if claimed == 0 {
+			return ledger.Errorf(ledger.ECONFLICT, "打印任务 %d %s，不能再次发送", id, job.State.Label())
 		}
-		if _, err := t.ExecContext(t.ctx, "UPDATE print_jobs SET printed_at = ? WHERE id = ? AND printed_at = ''", formatTime(t.now), id); err != nil {
+		return nil
+	})
+	return job, err
+}
+
+// sendingJob is the part of a job an attempt's end needs.
+type sendingJob struct {
+	receiptNo string
+	printed   bool
+	isCopy    bool
+	startedAt string
+}
+
+// loadSending reads a job for the end of an attempt.
+func (t *tx) loadSending(id int64) (sendingJob, error) {
+	var j sendingJob
+	var printed, sendingAt string
+	err := t.QueryRowContext(t.ctx, "SELECT receipt_no, printed_at, is_copy, sending_at FROM print_jobs WHERE id = ?", id).
+		Scan(&j.receiptNo, &printed, &j.isCopy, &sendingAt)
+	if errNoRows(err) {
+		return j, ledger.Errorf(ledger.ENOTFOUND, "找不到打印任务 %d", id)
+	} else if err != nil {
+		return j, internal("load print job", err)
+	}
+	j.printed, j.startedAt = printed != "", sendingAt
+	if j.startedAt == "" {
+		j.startedAt = formatTime(t.now)
+	}
+	return j, nil
+}
+
+// addAttempt appends the history row of an attempt that ended now and
+// returns its number and whether it carried the 补打 mark (an earlier
+// attempt was cut short).
+func (t *tx) addAttempt(jobID int64, startedAt string, o ledger.PrintOutcome, reason string, sent, total int) (n int, marked bool, err error) {
+	var cut int
+	if err := t.QueryRowContext(t.ctx, "SELECT count(*), coalesce(sum(CASE WHEN outcome IN ('incomplete', 'interrupted') THEN 1 ELSE 0 END), 0) FROM print_attempts WHERE job_id = ?",
+		jobID).Scan(&n, &cut); err != nil {
+		return 0, false, internal("count print attempts", err)
+	}
+	n++
+	marked = cut > 0
+	if _, err := t.ExecContext(t.ctx, "INSERT INTO print_attempts(job_id, attempt, started_at, ended_at, outcome, reason, bytes_sent, bytes_total, marked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		jobID, n, startedAt, formatTime(t.now), string(o), reason, max(sent, 0), max(total, 0), marked); err != nil {
+		return 0, false, internal("record print attempt", err)
+	}
+	return n, marked, nil
+}
+
+// MarkPrinted records a job as printed and ends its attempt. The first
+// call journals print.printed {job_id, receipt_no, copy, attempt,
+// marked}; later calls change nothing.
+func (q *PrintQueue) MarkPrinted(ctx context.Context, id int64) error {
+	return q.db.inTx(ctx, func(t *tx) error {
+		j, err := t.loadSending(id)
+		if err != nil || j.printed {
+			return err
+		}
+		if _, err := t.ExecContext(t.ctx, "UPDATE print_jobs SET printed_at = ?, state = 'printed' WHERE id = ? AND printed_at = ''", formatTime(t.now), id); err != nil {
 			return internal("mark printed", err)
 		}
-		_, err = t.append(0, "print.printed", map[string]any{"job_id": id, "receipt_no": receiptNo, "copy": isCopy}, 0)
+		n, marked, err := t.addAttempt(id, j.startedAt, ledger.OutcomePrinted, "", 0, 0)
+		if err != nil {
+			return err
+		}
+		_, err = t.append(0, "print.printed", map[string]any{"job_id": id, "receipt_no": j.receiptNo, "copy": j.isCopy, "attempt": n, "marked": marked}, 0)
 		return err
 	})
 }
 
-// MarkFailed counts a failed attempt and keeps its reason; the job stays
-// queued. These are operational columns and are not journaled. A job that
-// has printed meanwhile is left as it is.
-func (q *PrintQueue) MarkFailed(ctx context.Context, id int64, reason string) error {
+// cleanReason trims a failure reason and bounds its length.
+func cleanReason(reason string) string {
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > maxErrorRunes {
 		reason = string([]rune(reason)[:maxErrorRunes])
 	}
-	res, err := q.db.db.ExecContext(ctx, "UPDATE print_jobs SET attempts = attempts + 1, last_error = ? WHERE id = ? AND printed_at = ''", reason, id)
-	if err != nil {
-		return internal("mark print failed", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return internal("mark print failed", err)
-	} else if n == 0 {
-		if _, err := q.Job(ctx, id); err != nil {
+	return reason
+}
+
+// MarkFailed ends the attempt under way as failed, counts it and keeps
+// its reason; the job stays queued (state failed) and is retried. Nothing
+// sent is an operational fact and not journaled; a failure after bytes
+// went out may have left part of a receipt with the customer and is
+// journaled as print.incomplete {job_id, receipt_no, attempt, sent,
+// total, reason}. A job that has printed meanwhile is left as it is.
+func (q *PrintQueue) MarkFailed(ctx context.Context, id int64, f ledger.PrintFailure) error {
+	reason := cleanReason(f.Reason)
+	return q.db.inTx(ctx, func(t *tx) error {
+		j, err := t.loadSending(id)
+		if err != nil || j.printed {
 			return err
 		}
+		if _, err := t.ExecContext(t.ctx, "UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, state = 'failed' WHERE id = ? AND printed_at = ''", reason, id); err != nil {
+			return internal("mark print failed", err)
+		}
+		outcome := ledger.OutcomeRefused
+		if f.Sent > 0 {
+			outcome = ledger.OutcomeIncomplete
+		}
+		n, _, err := t.addAttempt(id, j.startedAt, outcome, reason, f.Sent, f.Total)
+		if err != nil || outcome != ledger.OutcomeIncomplete {
+			return err
+		}
+		_, err = t.append(0, "print.incomplete", map[string]any{"job_id": id, "receipt_no": j.receiptNo, "attempt": n,
+			"sent": f.Sent, "total": f.Total, "reason": reason}, 0)
+		return err
+	})
+}
+
+// ReasonInterrupted is the failure reason of an attempt the program did
+// not live to finish.
+const ReasonInterrupted = "打印中断（程序退出）"
+
+// Recover ends every attempt left sending by a program that stopped
+// (crash, power cut) as interrupted: how much reached the paper is
+// unknown, so the job's next copy is marked. Each is journaled as
+// print.incomplete with interrupted true. Only the desk's one print
+// worker calls it, when it starts.
+func (q *PrintQueue) Recover(ctx context.Context) (int, error) {
+	var count int
+	err := q.db.inTx(ctx, func(t *tx) error {
+		rows, err := t.QueryContext(t.ctx, "SELECT id FROM print_jobs WHERE state = 'sending' ORDER BY id")
+		if err != nil {
+			return internal("list sending print jobs", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return internal("scan print job", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return internal("list sending print jobs", err)
+		}
+		for _, id := range ids {
+			j, err := t.loadSending(id)
+			if err != nil {
+				return err
+			}
+			if _, err := t.ExecContext(t.ctx, "UPDATE print_jobs SET attempts = attempts + 1, last_error = ?, state = 'failed' WHERE id = ?", ReasonInterrupted, id); err != nil {
+				return internal("recover print job", err)
+			}
+			n, _, err := t.addAttempt(id, j.startedAt, ledger.OutcomeInterrupted, ReasonInterrupted, 0, 0)
+			if err != nil {
+				return err
+			}
+			if _, err := t.append(0, "print.incomplete", map[string]any{"job_id": id, "receipt_no": j.receiptNo, "attempt": n,
+				"interrupted": true, "reason": ReasonInterrupted}, 0); err != nil {
+				return err
+			}
+		}
+		count = len(ids)
+		return nil
+	})
+	return count, err
+}
+
+// Attempts returns a job's attempt history, oldest first.
+func (q *PrintQueue) Attempts(ctx context.Context, id int64) ([]ledger.PrintAttempt, error) {
+	if _, err := q.Job(ctx, id); err != nil {
+		return nil, err
 	}
-	return nil
+	rows, err := q.db.db.QueryContext(ctx, "SELECT job_id, attempt, started_at, ended_at, outcome, reason, bytes_sent, bytes_total, marked FROM print_attempts WHERE job_id = ? ORDER BY attempt", id)
+	if err != nil {
+		return nil, internal("list print attempts", err)
+	}
+	defer rows.Close()
+	var out []ledger.PrintAttempt
+	for rows.Next() {
+		var a ledger.PrintAttempt
+		var started, ended, outcome string
+		if err := rows.Scan(&a.JobID, &a.N, &started, &ended, &outcome, &a.Reason, &a.Sent, &a.Total, &a.Marked); err != nil {
+			return nil, internal("scan print attempt", err)
+		}
+		a.Outcome = ledger.PrintOutcome(outcome)
+		if a.StartedAt, err = parseTime(started); err != nil {
+			return nil, internal("print attempt time", err)
+		}
+		if a.EndedAt, err = parseTime(ended); err != nil {
+			return nil, internal("print attempt time", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("list print attempts", err)
+	}
+	return out, nil
 }
 
 // Reprint queues a copy of a receipt: the original document with Copy set,

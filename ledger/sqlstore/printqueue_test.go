@@ -66,10 +66,10 @@ func TestPrintQueueMarkFailedNotJournaled(t *testing.T) {
 	f.mustLend(t, ledger.KindUmbrella, "U-002", "")
 	jobs, _ := f.queue.Pending(ctx)
 	before := f.counts(t)
-	if err := f.queue.MarkFailed(ctx, jobs[0].ID, "缺纸"); err != nil {
+	if err := f.queue.MarkFailed(ctx, jobs[0].ID, ledger.PrintFailure{Reason: "缺纸"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.queue.MarkFailed(ctx, jobs[0].ID, "  打印机离线 "+strings.Repeat("x", 500)); err != nil {
+	if err := f.queue.MarkFailed(ctx, jobs[0].ID, ledger.PrintFailure{Reason: "  打印机离线 " + strings.Repeat("x", 500)}); err != nil {
 		t.Fatal(err)
 	}
 	if after := f.counts(t); after != before {
@@ -87,13 +87,13 @@ func TestPrintQueueMarkFailedNotJournaled(t *testing.T) {
 	if err := f.queue.MarkPrinted(ctx, jobs[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.queue.MarkFailed(ctx, jobs[0].ID, "late"); err != nil {
+	if err := f.queue.MarkFailed(ctx, jobs[0].ID, ledger.PrintFailure{Reason: "late"}); err != nil {
 		t.Fatal(err)
 	}
 	if j, _ := f.queue.Job(ctx, jobs[0].ID); j.Attempts != 2 {
 		t.Fatalf("attempts after print %d", j.Attempts)
 	}
-	wantCode(t, f.queue.MarkFailed(ctx, 999, "x"), ledger.ENOTFOUND)
+	wantCode(t, f.queue.MarkFailed(ctx, 999, ledger.PrintFailure{Reason: "x"}), ledger.ENOTFOUND)
 }
 
 func TestPrintQueueReprint(t *testing.T) {
