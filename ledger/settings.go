@@ -53,9 +53,9 @@ type DeviceSettings struct {
 	// do not answer it: jobs are sent blind and the status bar says the
 	// printer's state is unknown (neither 正常 nor 未连接).
 	PrinterNoStatus bool `json:",omitempty"`
-	CardReader    SerialPort
-	ReaderFraming string // rdm6300, id12, em18, lines, wiegand-hex, wiegand-dec
-	Scanner       SerialPort
+	CardReader      SerialPort
+	ReaderFraming   string // rdm6300, id12, em18, lines, wiegand-hex, wiegand-dec
+	Scanner         SerialPort
 }
 
 // ReaderFramings lists the card-reader framings the devices layer supports.

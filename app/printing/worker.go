@@ -74,7 +74,7 @@ type Worker struct {
 	recovered bool // Recover ran (first pass)
 
 	mu         sync.Mutex
-	printed    map[int64]bool                 // confirmed printed, MarkPrinted not yet committed
+	printed    map[int64]bool                // confirmed printed, MarkPrinted not yet committed
 	unrecorded map[int64]ledger.PrintFailure // failed, MarkFailed not yet committed
 	stats      Stats
 }

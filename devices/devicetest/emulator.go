@@ -97,21 +97,24 @@ func (e *Emulator) run() {
 		baud := e.baud
 		e.mu.Unlock()
 		if baud > 0 {
-			// Take about 10 ms of line time per read and pace reads so
-			// the bytes arrive at the baud rate (10 bits a byte, 8N1).
-			want = max(baud/1000, 1)
-			due := start.Add(time.Duration(consumed) * 10 * time.Second / time.Duration(baud))
-			if wait := time.Until(due); wait > 0 {
-				time.Sleep(wait)
-			} else if wait < -50*time.Millisecond {
-				start, consumed = time.Now(), 0 // the line was idle
+			// Take the bytes the line has carried since start (10 bits a
+			// byte, 8N1), catching up after a slow spell; sleep while
+			// ahead.
+			due := int(time.Since(start) * time.Duration(baud) / (10 * time.Second))
+			if due <= consumed {
+				time.Sleep(max(time.Duration(consumed+1-due)*10*time.Second/time.Duration(baud), time.Millisecond))
+				continue
 			}
+			want = min(due-consumed, len(buf))
 		}
 		n, err := e.port.Read(buf[:want])
 		if err != nil {
 			return
 		}
 		consumed += n
+		if n == 0 {
+			start, consumed = time.Now(), 0 // the line is idle: no credit
+		}
 		pending = append(pending, buf[:n]...)
 		for {
 			i := bytes.Index(pending, []byte{0x10, 0x04})
