@@ -122,7 +122,7 @@ func (q *PrintQueue) Begin(ctx context.Context, id int64) (ledger.PrintJob, erro
 			return internal("load print job", err)
 		}
 		if claimed == 0 {
-			return ledger.Errorf(ledger.ECONFLICT, "打印任务 %d %s，不能再次发送", id, job.State.Label())
+			return ledger.Errorf(ledger.ECONFLICT, "打印任务 %d 已打印或正在打印，不能再次发送", id)
 		}
 		return nil
 	})
