@@ -23,7 +23,7 @@ VERSION := $(shell scripts/version.sh)
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 LDFLAGS := -X servicedesk/app/version.Version=$(VERSION) -X servicedesk/app/version.Commit=$(COMMIT)
 
-APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth socat zbar-tools \
+APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils socat zbar-tools \
 	poppler-utils imagemagick fonts-droid-fallback
 APT_DIST := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils
 

@@ -49,14 +49,24 @@ const usage = `服务台 Service Desk %s
 // env is what a command needs from the process.
 type env struct {
 	stdout, stderr io.Writer
-	// alert shows a message that stops the GUI from starting in a window
-	// (there is no console on Windows); tests record it instead.
-	alert func(msg string)
+	// alert shows a startup problem to the person at the PC (a message box;
+	// useFyne says whether a Fyne window may still be started in this
+	// process). nil shows nothing (stderr and the log still get it).
+	alert func(title, msg string, useFyne bool)
+	// fyneUsed is set once Fyne has run in this process.
+	fyneUsed bool
+	// tmp is the folder for the last-resort startup log ("" = os.TempDir()).
+	tmp string
 }
 
 // Run dispatches the command line; it returns the process exit code.
 func Run(args []string, stdout, stderr io.Writer) int {
-	e := env{stdout: stdout, stderr: stderr, alert: startupAlert}
+	e := env{stdout: stdout, stderr: stderr, alert: func(title, msg string, useFyne bool) { nativeAlert(title, msg, useFyne) }}
+	return e.run(args)
+}
+
+// run is Run with the process's environment in e.
+func (e env) run(args []string) int {
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -80,7 +90,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	case "demo":
 		return e.demo(args)
 	}
-	fmt.Fprintf(stderr, "未知命令 unknown command: %s\n", cmd)
+	fmt.Fprintf(e.stderr, "未知命令 unknown command: %s\n", cmd)
 	e.help()
 	return exitUsage
 }
@@ -90,13 +100,32 @@ func (e env) help() {
 	fmt.Fprintf(e.stdout, usage, version.String(), defaultDBPath())
 }
 
-// defaultDBPath is the database in the user's data directory.
+// defaultDataDir is the data folder ("" when it cannot be determined).
+func defaultDataDir() string {
+	dir, err := paths.DataDir()
+	if err != nil {
+		return ""
+	}
+	return dir
+}
+
+// defaultDBPath is the counter database the back-office commands read: in
+// the data folder or, until the app has moved it from there, in version
+// 0.1's Windows place (these commands only read, so they never move it).
 func defaultDBPath() string {
 	dir, err := paths.DataDir()
 	if err != nil {
-		return "servicedesk.db"
+		return paths.DBName
 	}
-	return filepath.Join(dir, "servicedesk.db")
+	p := filepath.Join(dir, paths.DBName)
+	if _, err := os.Stat(p); err != nil {
+		if old := paths.LegacyDataDir(); old != "" {
+			if _, err := os.Stat(filepath.Join(old, paths.DBName)); err == nil {
+				return filepath.Join(old, paths.DBName)
+			}
+		}
+	}
+	return p
 }
 
 // newFlags returns a flag set that reports errors to stderr.

@@ -56,7 +56,7 @@ func seedClosedDB(t *testing.T) string {
 
 func runCLI(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := Run(args, &out, &errb)
+	code := env{stdout: &out, stderr: &errb}.run(args) // no message boxes in tests
 	return code, out.String(), errb.String()
 }
 

@@ -182,7 +182,7 @@ func TestSecondCounterOnOneDatabaseRefused(t *testing.T) {
 	defer held.Release()
 	var out, errb bytes.Buffer
 	var alerted string
-	e := env{stdout: &out, stderr: &errb, alert: func(msg string) { alerted = msg }}
+	e := env{stdout: &out, stderr: &errb, alert: func(_, msg string, _ bool) { alerted = msg }}
 	code := e.gui([]string{"--db", path})
 	want := fmt.Sprintf("进程号 %d", os.Getpid())
 	if code != exitFailure || !strings.Contains(errb.String(), want) || !strings.Contains(alerted, want) || !strings.Contains(alerted, "只能打开一个服务台窗口") {

@@ -1,21 +1,27 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
+	stdlog "log"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
+	"fyne.io/fyne/v2/driver"
 
 	"servicedesk/app"
 	"servicedesk/app/instance"
+	"servicedesk/app/paths"
 	"servicedesk/app/printing"
 	"servicedesk/app/version"
 	"servicedesk/assets"
@@ -27,78 +33,165 @@ import (
 // appID is the Fyne application ID (also in FyneApp.toml).
 const appID = "cn.mall.servicedesk"
 
-// gui starts the counter window.
+// wmClass is the X11 WM_CLASS of the counter window, equal to
+// StartupWMClass in packaging/linux/servicedesk.desktop so the taskbar groups
+// the window under its menu entry. GLFW takes WM_CLASS from the title the
+// window has when it is created, so the window is created with this title and
+// renamed once it runs.
+const wmClass = "servicedesk"
+
+// gui starts the counter window. Every problem before the window opens (bad
+// option, data folder, refused database, no OpenGL) is logged and shown in a
+// message box in Chinese with what to do: a menu or desktop launch has no
+// terminal to read stderr from.
 func (e env) gui(args []string) (code int) {
 	fs := e.newFlags("servicedesk")
-	dbPath := fs.String("db", defaultDBPath(), "database file")
+	var flagErr bytes.Buffer
+	fs.SetOutput(io.MultiWriter(e.stderr, &flagErr))
+	dbPath := fs.String("db", "", "database file (default: servicedesk.db in the data folder)")
 	demo := fs.Bool("demo", false, "throw-away database with sample staff and data")
 	showVersion := fs.Bool("version", false, "print the version")
 	if err := fs.Parse(args); err != nil {
-		return exitUsage
+		if errors.Is(err, flag.ErrHelp) {
+			return exitUsage
+		}
+		return e.startupFailed(startupLog{}, defaultDataDir(), startupProblem{
+			what: "启动参数有误：" + strings.TrimSpace(strings.SplitN(flagErr.String(), "\n", 2)[0]),
+			todo: "检查桌面或开始菜单快捷方式“目标”一栏中程序名后面的参数，删去不认识的参数；可用参数见 servicedesk-cli help（Linux：servicedesk help）。",
+			err:  err, code: exitUsage,
+		})
+	}
+	if fs.NArg() > 0 {
+		return e.startupFailed(startupLog{}, defaultDataDir(), startupProblem{
+			what: "启动参数有误：多余的参数 " + strings.Join(fs.Args(), " "),
+			todo: "检查快捷方式“目标”一栏中程序名后面的参数；命令行命令（verify、report、export）请用 servicedesk-cli。",
+			err:  fmt.Errorf("unexpected arguments %q", fs.Args()), code: exitUsage,
+		})
 	}
 	if *showVersion {
 		fmt.Fprintln(e.stdout, "servicedesk", version.String())
 		return exitOK
 	}
 	ctx := context.Background()
+	var moved paths.Move
+	if *dbPath == "" && !*demo {
+		dir, err := paths.DataDir()
+		if err != nil {
+			return e.startupFailed(startupLog{}, "", startupProblem{
+				what: "无法确定数据文件夹的位置",
+				todo: "在快捷方式里用 --db 指定数据库文件，或设置环境变量 " + paths.EnvOverride + " 为一个完整路径。",
+				err:  err, code: exitInternal,
+			})
+		}
+		// Version 0.1 kept the Windows data in the roaming profile: move it
+		// once. If that fails the counter does not start on an empty
+		// database (which would ask for the first-start setup).
+		moved, err = paths.MoveLegacy(paths.LegacyDataDir(), dir)
+		if err != nil {
+			return e.startupFailed(startupLog{}, dir, startupProblem{
+				what: "无法把数据从旧位置 " + moved.From + " 移到 " + dir,
+				todo: "关闭所有服务台窗口（包括其他账户里打开的）后重新启动；仍然不行请联系信息部，不要手工删除任何一个文件夹。",
+				err:  err, code: exitInternal,
+			})
+		}
+		*dbPath = filepath.Join(dir, paths.DBName)
+	}
 	if *demo {
 		dir, err := os.MkdirTemp("", "servicedesk-demo-")
 		if err != nil {
-			return e.fail(fmt.Errorf("demo dir: %w", err))
+			return e.startupFailed(startupLog{}, defaultDataDir(), startupProblem{
+				what: "无法创建演示数据库的临时文件夹", todo: "检查磁盘空间和临时文件夹（%TEMP%、/tmp）的权限后重试。",
+				err: fmt.Errorf("demo dir: %w", err), code: exitInternal,
+			})
 		}
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
-	if err := os.MkdirAll(filepath.Dir(*dbPath), 0o700); err != nil {
-		return e.fail(fmt.Errorf("create data dir: %w", err))
+	if abs, err := filepath.Abs(*dbPath); err == nil {
+		*dbPath = abs // messages and the log name the whole path
+	}
+	dataDir := filepath.Dir(*dbPath)
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return e.startupFailed(startupLog{}, "", startupProblem{
+			what: "无法创建数据文件夹 " + dataDir,
+			todo: "检查它的上级文件夹是否存在、当前账户能否写入、磁盘是否已满；或在快捷方式里用 --db 指定其他位置的数据库文件。",
+			err:  fmt.Errorf("create data dir: %w", err), code: exitInternal,
+		})
 	}
 	// One counter window per database: a second one would print every
 	// receipt again and race the first for the cash drawer's numbers.
 	lock, err := instance.Acquire(*dbPath, time.Now())
 	if err != nil {
-		code := e.fail(err)
-		e.alert(ledger.ErrorMessage(err))
-		return code
+		return e.startupFailed(startupLog{}, "", startupProblem{
+			what: ledger.ErrorMessage(err),
+			todo: "在任务栏里切换到已经打开的服务台窗口；如果看不到它，注销后重新登录这台电脑再启动。",
+			err:  err, code: exitFailure,
+		})
 	}
 	defer lock.Release()
-	logFile, err := openRotating(filepath.Join(filepath.Dir(*dbPath), "servicedesk.log"), 5<<20, 5)
+	logPath := filepath.Join(dataDir, "servicedesk.log")
+	logFile, err := openRotating(logPath, 5<<20, 5)
 	if err != nil {
-		return e.fail(err)
+		return e.startupFailed(startupLog{}, "", startupProblem{
+			what: "无法写入日志文件 " + logPath,
+			todo: "检查数据文件夹的权限和磁盘空间（日志与数据库在同一文件夹）。",
+			err:  err, code: exitInternal,
+		})
 	}
 	defer logFile.Close()
 	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	sl := startupLog{log: log, path: logPath}
+	// Fyne and GLFW report through the standard logger (no OpenGL, no
+	// display): keep those lines in the counter's log too.
+	prevLog := stdlog.Writer()
+	stdlog.SetOutput(io.MultiWriter(e.stderr, logFile))
+	defer stdlog.SetOutput(prevLog)
 	log.Info("starting", "version", version.String(), "demo", *demo)
+	if moved.Moved {
+		log.Info("data moved from the old folder", "from", moved.From, "to", moved.To, "copied", moved.Copied)
+	} else if moved.Skipped != "" {
+		log.Warn("old data folder left alone", "from", moved.From, "why", moved.Skipped)
+	}
+	windowUp := false
 	defer func() {
 		// A bug must not vanish silently: log it with its stack for the
 		// maintainer (no personal data is in the stack), tell the clerk in
 		// Chinese, and exit non-zero. Committed ledger entries are safe.
-		if r := recover(); r != nil {
-			log.Error("panic", "value", fmt.Sprint(r), "stack", string(debug.Stack()))
-			fmt.Fprintln(e.stderr, "服务台程序出错，已记录日志，请重新启动；已保存的业务不受影响。")
-			code = exitInternal
+		r := recover()
+		if r == nil {
+			return
 		}
+		log.Error("panic", "value", fmt.Sprint(r), "stack", string(debug.Stack()))
+		e.fyneUsed = true
+		if !windowUp {
+			// GLFW panics when it has no display or no OpenGL.
+			code = e.startupFailed(sl, "", windowProblem(fmt.Errorf("%v", r)))
+			return
+		}
+		fmt.Fprintln(e.stderr, "服务台程序出错，已记录日志，请重新启动；已保存的业务不受影响。日志："+logPath)
+		code = exitInternal
 	}()
 
 	db, err := openDB(ctx, *dbPath, log)
 	if err != nil {
-		return e.fail(err)
+		return e.startupFailed(sl, "", dbProblem(*dbPath, err))
 	}
 	defer db.Close()
 	svc := services(db)
 	if *demo {
 		if err := seedDemo(ctx, db, time.Now); err != nil {
-			return e.fail(err)
+			return e.startupFailed(sl, "", dbProblem(*dbPath, err))
 		}
 		fmt.Fprintln(e.stdout, "演示模式 demo: 账户 li（柜员）/ wang（主管）/ admin（管理员），密码均为", demoPassword)
-		receipts := filepath.Join(filepath.Dir(*dbPath), "receipts.bin")
+		receipts := filepath.Join(dataDir, "receipts.bin")
 		if err := demoPrinter(ctx, db, receipts); err != nil {
-			return e.fail(err)
+			return e.startupFailed(sl, "", dbProblem(*dbPath, err))
 		}
 		fmt.Fprintln(e.stdout, "演示打印机 demo printer: file:"+receipts)
 	}
 	set, err := svc.Settings.Settings(ctx)
 	if err != nil {
-		return e.fail(err)
+		return e.startupFailed(sl, "", dbProblem(*dbPath, err))
 	}
 	if err := app.LoadLanguage(set.Language); err != nil {
 		log.Warn("translations not loaded", "err", err)
@@ -107,11 +200,12 @@ func (e env) gui(args []string) (code int) {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	app.ApplyTheme(a)
-	w := a.NewWindow("服务台 Service Desk " + version.String())
+	w := a.NewWindow(wmClass)
+	title := "服务台 Service Desk " + version.String()
 	w.Resize(fyne.NewSize(1280, 800))
 	devs, worker, err := newDeskDevices(log, svc)
 	if err != nil {
-		return e.fail(err)
+		return e.startupFailed(sl, "", startupProblem{what: "无法准备打印队列", todo: "重新启动服务台；仍然不行请联系信息部。", err: err, code: exitInternal})
 	}
 	u := app.New(a, w, svc, app.Config{
 		Logger:     log,
@@ -124,7 +218,7 @@ func (e env) gui(args []string) (code int) {
 	})
 	routeDevices(devs, u)
 	if err := u.Start(); err != nil {
-		return e.fail(err)
+		return e.startupFailed(sl, "", dbProblem(*dbPath, err))
 	}
 	if err := devs.Apply(set.Devices); err != nil {
 		log.Warn("devices not opened", "err", err)
@@ -137,31 +231,25 @@ func (e env) gui(args []string) (code int) {
 		_ = worker.Run(workCtx)
 	}()
 	stop := make(chan struct{})
+	a.Lifecycle().SetOnStarted(func() {
+		if windowCreated(w) {
+			windowUp = true
+			w.SetTitle(title)
+			log.Info("window open", "title", title)
+		}
+	})
 	go tick(u, stop)
 	w.ShowAndRun()
 	close(stop)
 	stopWorker()
 	<-workerDone
+	if !windowUp {
+		// GLFW could not make a window and Fyne gave up (it logged why).
+		e.fyneUsed = true
+		return e.startupFailed(sl, "", windowProblem(errors.New("window not created (see the Fyne error above in the log)")))
+	}
 	log.Info("stopped")
 	return exitOK
-}
-
-// startupAlert shows why the counter cannot start in a small window (on
-// Windows the program has no console for stderr) and returns when it is
-// closed.
-func startupAlert(msg string) {
-	a := fyneapp.NewWithID(appID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	app.ApplyTheme(a)
-	w := a.NewWindow("服务台 Service Desk")
-	text := widget.NewLabel(msg)
-	text.Wrapping = fyne.TextWrapWord
-	quit := widget.NewButton("退出 Quit", a.Quit)
-	quit.Importance = widget.HighImportance
-	w.SetContent(container.NewPadded(container.NewVBox(text, container.NewCenter(quit))))
-	w.Resize(fyne.NewSize(520, 200))
-	w.CenterOnScreen()
-	w.ShowAndRun()
 }
 
 // newDeskDevices builds the device set and the print worker that drains
@@ -213,4 +301,27 @@ func tick(u *app.UI, stop <-chan struct{}) {
 			fyne.Do(u.Tick)
 		}
 	}
+}
+
+// windowCreated reports whether the platform window behind w exists (GLFW
+// made it); false when window creation failed and Fyne gave up.
+func windowCreated(w fyne.Window) bool {
+	nw, ok := w.(driver.NativeWindow)
+	if !ok {
+		return true
+	}
+	created := true
+	nw.RunNative(func(ctx any) {
+		switch c := ctx.(type) {
+		case driver.X11WindowContext:
+			created = c.WindowHandle != 0
+		case driver.WindowsWindowContext:
+			created = c.HWND != 0
+		case driver.WaylandWindowContext:
+			created = c.WaylandSurface != 0
+		case driver.MacWindowContext:
+			created = c.NSWindow != 0
+		}
+	})
+	return created
 }

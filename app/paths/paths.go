@@ -1,6 +1,6 @@
 // Package paths says where the app keeps its files on each platform.
 //
-//	Windows  %APPDATA%\ServiceDesk                    (C:\Users\<name>\AppData\Roaming\ServiceDesk)
+//	Windows  %LOCALAPPDATA%\ServiceDesk               (C:\Users\<name>\AppData\Local\ServiceDesk)
 //	Linux    $XDG_DATA_HOME/servicedesk, else ~/.local/share/servicedesk
 //	macOS    ~/Library/Application Support/ServiceDesk
 //
@@ -9,6 +9,11 @@
 //
 // Backups made before each schema migration go to BackupDir, inside the data
 // directory, so copying that one folder moves or saves the whole counter.
+//
+// Version 0.1 kept the Windows data in %APPDATA%\ServiceDesk (the
+// roaming profile, copied to a server at every logoff on managed PCs, where a
+// live SQLite file does not belong). LegacyDataDir names that place and
+// MoveLegacy moves it once to the local folder.
 package paths
 
 import (
@@ -41,6 +46,24 @@ func Ensure(dir string) error {
 	return os.MkdirAll(dir, 0o700)
 }
 
+// LegacyDataDir is where version 0.1 kept the data: the roaming
+// %APPDATA%\ServiceDesk on Windows; "" elsewhere or when SERVICEDESK_DATA_DIR
+// is set (then nothing is moved).
+func LegacyDataDir() string {
+	return legacyDataDir(runtime.GOOS, os.Getenv)
+}
+
+func legacyDataDir(goos string, getenv func(string) string) string {
+	if goos != "windows" || getenv(EnvOverride) != "" {
+		return ""
+	}
+	d := getenv("APPDATA")
+	if d == "" || !isAbs(goos, d) {
+		return ""
+	}
+	return join(goos, d, "ServiceDesk")
+}
+
 func dataDir(goos string, getenv func(string) string, home func() (string, error)) (string, error) {
 	if d := getenv(EnvOverride); d != "" {
 		if !isAbs(goos, d) {
@@ -50,10 +73,11 @@ func dataDir(goos string, getenv func(string) string, home func() (string, error
 	}
 	switch goos {
 	case "windows":
-		// Same source as os.UserConfigDir on Windows: the roaming AppData folder.
-		d := getenv("APPDATA")
-		if d == "" {
-			return "", errors.New("paths: %APPDATA% is not set")
+		// Local, not Roaming: a database, its WAL and the backups stay on
+		// this PC (os.UserCacheDir uses the same variable).
+		d := getenv("LOCALAPPDATA")
+		if d == "" || !isAbs(goos, d) {
+			return "", errors.New("paths: %LOCALAPPDATA% is not set")
 		}
 		return join(goos, d, "ServiceDesk"), nil
 	case "darwin", "ios":

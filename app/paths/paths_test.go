@@ -26,11 +26,11 @@ func TestDataDir(t *testing.T) {
 		home func() (string, error)
 		want string
 	}{
-		{"windows appdata", "windows",
-			map[string]string{"APPDATA": `C:\Users\wang\AppData\Roaming`}, noHome,
-			`C:\Users\wang\AppData\Roaming\ServiceDesk`},
-		{"windows appdata trailing slash", "windows",
-			map[string]string{"APPDATA": `D:\Profiles\li\`}, noHome,
+		{"windows localappdata, not roaming", "windows",
+			map[string]string{"APPDATA": `C:\Users\wang\AppData\Roaming`, "LOCALAPPDATA": `C:\Users\wang\AppData\Local`}, noHome,
+			`C:\Users\wang\AppData\Local\ServiceDesk`},
+		{"windows localappdata trailing slash", "windows",
+			map[string]string{"LOCALAPPDATA": `D:\Profiles\li\`}, noHome,
 			`D:\Profiles\li\ServiceDesk`},
 		{"linux xdg", "linux",
 			map[string]string{"XDG_DATA_HOME": "/srv/xdg"}, homeAt("/home/zhang"),
@@ -68,7 +68,7 @@ func TestDataDirErrors(t *testing.T) {
 		env  map[string]string
 		home func() (string, error)
 	}{
-		{"windows without APPDATA", "windows", nil, homeAt(`C:\Users\x`)},
+		{"windows without LOCALAPPDATA", "windows", map[string]string{"APPDATA": `C:\Users\x\AppData\Roaming`}, homeAt(`C:\Users\x`)},
 		{"linux without home", "linux", nil, noHome},
 		{"relative override", "linux", map[string]string{EnvOverride: "data"}, homeAt("/h")},
 		{"relative windows override", "windows", map[string]string{EnvOverride: `data\x`, "APPDATA": `C:\a`}, noHome},
