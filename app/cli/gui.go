@@ -122,7 +122,7 @@ func (e env) gui(args []string) (code int) {
 	// receipt again and race the first for the cash drawer's numbers.
 	lock, err := instance.Acquire(*dbPath, time.Now())
 	if err != nil {
-		return e.startupFailed(startupLog{}, "", startupProblem{
+		return e.startupFailed(startupLog{}, dataDir, startupProblem{
 			what: ledger.ErrorMessage(err),
 			todo: "在任务栏里切换到已经打开的服务台窗口；如果看不到它，注销后重新登录这台电脑再启动。",
 			err:  err, code: exitFailure,
