@@ -11,6 +11,7 @@ import (
 // approvalDialog asks a supervisor other than the acting clerk to approve an
 // action. It shows exactly what is approved: action, record and amount.
 type approvalDialog struct {
+	u        *UI
 	pop      *widget.PopUp
 	req      ledger.ApprovalRequest
 	what     *widget.Label
@@ -20,12 +21,43 @@ type approvalDialog struct {
 	approve  *widget.Button
 	cancel   *widget.Button
 	message  *widget.Label
+	box      *fyne.Container
 	done     func(ledger.Approval)
+}
+
+// showMoney adds the money of the approved action, large (应退 green,
+// 应收 red), with a note such as "押金 ￥50.00 不退还".
+func (d *approvalDialog) showMoney(m money, note string) {
+	u := d.u
+	objs := []fyne.CanvasObject{u.moneyText(m)}
+	if note != "" {
+		objs = append(objs, widget.NewLabelWithStyle(note, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+	}
+	d.box.Objects = append(d.box.Objects[:2], append(objs, d.box.Objects[2:]...)...)
+	d.box.Refresh()
+}
+
+// submit approves when every field is filled, else moves to the first
+// empty one (Enter in any field).
+func (d *approvalDialog) submit() {
+	for _, e := range []*keyEntry{d.username, d.password, d.reason} {
+		if e.Text == "" {
+			d.u.win.Canvas().Focus(e)
+			return
+		}
+	}
+	d.u.doApprove(d)
+}
+
+// hide closes the dialog and gives the focus back to the screen.
+func (d *approvalDialog) hide() {
+	d.pop.Hide()
+	d.u.refocus()
 }
 
 // requestApproval opens the approval dialog; done runs only once approved.
 func (u *UI) requestApproval(req ledger.ApprovalRequest, done func(ledger.Approval)) *approvalDialog {
-	d := &approvalDialog{req: req, done: done}
+	d := &approvalDialog{u: u, req: req, done: done}
 	text := T("审批事项：%s", req.Action) + "\n" + T("记录：%s", req.Record)
 	if req.Amount != 0 {
 		text += "\n" + T("金额：%s", req.Amount.String())
@@ -40,9 +72,11 @@ func (u *UI) requestApproval(req ledger.ApprovalRequest, done func(ledger.Approv
 	d.message.Wrapping = fyne.TextWrapWord
 	d.approve = widget.NewButton(T("主管批准"), func() { u.doApprove(d) })
 	d.approve.Importance = widget.HighImportance
-	d.cancel = widget.NewButton(T("取消"), func() { d.pop.Hide() })
-	d.reason.OnSubmitted = func(string) { u.doApprove(d) }
-	box := container.NewVBox(
+	d.cancel = widget.NewButton(T("取消（Esc）"), d.hide)
+	for _, e := range []*keyEntry{d.username, d.password, d.reason} {
+		e.OnSubmitted = func(string) { d.submit() }
+	}
+	d.box = container.NewVBox(
 		widget.NewLabelWithStyle(T("需要主管审批"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		d.what,
 		widget.NewForm(
@@ -51,7 +85,7 @@ func (u *UI) requestApproval(req ledger.ApprovalRequest, done func(ledger.Approv
 			widget.NewFormItem(T("原因"), d.reason)),
 		container.NewGridWithColumns(2, d.cancel, d.approve),
 		d.message)
-	d.pop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(460, 400), box), u.win.Canvas())
+	d.pop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(460, 420), container.NewVScroll(d.box)), u.win.Canvas())
 	d.pop.Show()
 	u.win.Canvas().Focus(d.username)
 	u.lastApproval = d
@@ -68,4 +102,5 @@ func (u *UI) doApprove(d *approvalDialog) {
 	}
 	d.pop.Hide()
 	d.done(a)
+	d.u.refocus()
 }

@@ -71,7 +71,7 @@ func previewLabel() string { return T("当前营业日（预览）") }
 
 func (u *UI) newDayCloseScreen() screen {
 	if u.svc.DayClose == nil {
-		return u.newPlaceholder(T("日结"))
+		return u.newPlaceholder(T("日结"), false)
 	}
 	s := &dayCloseScreen{u: u, dayIDs: map[string]int64{}}
 	bold := fyne.TextStyle{Bold: true}

@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"servicedesk/ledger"
@@ -16,6 +17,7 @@ type glance struct {
 	umbrellas *widget.Label
 	strollers *widget.Label
 	alerts    *widget.Label
+	alertList []string
 }
 
 func (u *UI) newGlance() *glance {
@@ -35,9 +37,20 @@ func (u *UI) newGlance() *glance {
 		widget.NewSeparator(), g.umbrellas, g.strollers,
 		widget.NewSeparator(), widget.NewLabel(T("提醒")), g.alerts)
 	scroll := container.NewVScroll(box)
-	scroll.SetMinSize(fyne.NewSize(210, 0))
-	g.root = scroll
+	// Opaque: when folded and opened, the panel covers the work area.
+	g.root = container.NewStack(newBackground(theme.ColorNameBackground),
+		container.NewBorder(nil, nil, widget.NewSeparator(), nil, scroll))
 	return g
+}
+
+// gist is the panel in one line for the top bar while it is folded:
+// deposits held and the alerts.
+func (g *glance) gist() string {
+	text := T("在押押金") + " " + g.deposits.Text
+	for _, a := range g.alertList {
+		text += " · ！" + a
+	}
+	return text
 }
 
 // refresh recomputes the panel from the services.
@@ -82,6 +95,7 @@ func (g *glance) refresh() {
 			alerts = append(alerts, T("未打印小票 %d 张", n))
 		}
 	}
+	g.alertList = alerts
 	if len(alerts) == 0 {
 		g.alerts.Importance = widget.MediumImportance
 		g.alerts.SetText(T("无"))

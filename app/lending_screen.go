@@ -17,29 +17,32 @@ const pageSize = 12
 
 // lendingScreen lends and takes back umbrellas or strollers. The common
 // action comes first: pick or scan an item, lend, confirm. Returns start from
-// the receipt's QR code (scan box), its number, or the open-loans list.
+// the receipt's QR code (scan box), its number, or the open-loans list; once
+// a loan is found its actions answer the keys 1–5 shown on them. Stock
+// management has its own tab.
 type lendingScreen struct {
 	u    *UI
 	kind ledger.ItemKind
 	root fyne.CanvasObject
+	tabs *container.AppTabs
 
 	stock    *widget.Label
 	reminder *widget.Label
 	item     *keyEntry      // item number, typed or scanned
 	picker   *widget.Select // items on hand
 	phone    *keyEntry
-	lend     *widget.Button
+	lend     *keyButton
 
-	code     *keyEntry // receipt number or token for a return
-	find     *widget.Button
-	loanInfo *widget.Label
-	fine     *widget.Button
-	damage   *widget.Select
-	damaged  *widget.Button
-	lost     *widget.Button
-	reprint  *widget.Button
-	void     *widget.Button
-	loan     *ledger.Loan // loan being returned
+	code      *keyEntry // receipt number or token for a return
+	find      *widget.Button
+	loanInfo  *widget.Label
+	printInfo *widget.Label // the deposit card's print state
+	fine      *keyButton    // 1 完好归还
+	damaged   *keyButton    // 2 损坏 (umbrellas)
+	lost      *keyButton    // 3 遗失
+	reprint   *keyButton    // 4 补打
+	void      *keyButton    // 5 冲正
+	loan      *ledger.Loan  // loan being returned
 
 	open     *widget.List
 	loans    []ledger.Loan
@@ -58,26 +61,33 @@ type lendingScreen struct {
 	retire    *widget.Button
 	stockInfo *widget.Label
 
-	confirm *dialog.ConfirmDialog // last confirmation shown (tests tap through it)
-	preview *receiptPreview       // last receipt preview shown
+	confirm    *dialog.ConfirmDialog // last confirmation shown (tests tap through it)
+	damagePick *choiceDialog         // the damage price list, last shown
+	preview    *receiptPreview       // last receipt preview shown
 }
 
 func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	if u.svc.Lending == nil {
-		return u.newPlaceholder(T(kind.Label()))
+		return u.newPlaceholder(T(kind.Label()), false)
 	}
 	s := &lendingScreen{u: u, kind: kind}
 	s.stock = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.stock.Truncation = fyne.TextTruncateEllipsis
 	s.reminder = widget.NewLabel("")
 	s.reminder.Wrapping = fyne.TextWrapWord
 	s.reminder.Importance = widget.WarningImportance
 	s.item = u.newKeyEntry(T("编号，如 %s", examplePrefix(kind)+"-001"))
 	s.item.OnSubmitted = func(string) { s.askLend() }
-	s.picker = widget.NewSelect(nil, func(v string) { s.item.SetText(v) })
+	s.picker = widget.NewSelect(nil, func(v string) {
+		if v != "" {
+			s.item.SetText(v)
+			s.u.win.Canvas().Focus(s.phone)
+		}
+	})
 	s.picker.PlaceHolder = T("选择在库编号")
 	s.phone = u.newKeyEntry(T("手机号（选填，用于提醒）"))
 	s.phone.OnSubmitted = func(string) { s.askLend() }
-	s.lend = widget.NewButton(T("借出（Enter）"), s.askLend)
+	s.lend = u.newKeyButton(T("借出（Enter）"), s.askLend)
 	s.lend.Importance = widget.HighImportance
 
 	s.code = u.newKeyEntry(T("扫描押金卡二维码或输入单号"))
@@ -85,19 +95,26 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	s.find = widget.NewButton(T("查找"), s.findLoan)
 	s.loanInfo = widget.NewLabel(T("请扫描或选择要归还的借用记录"))
 	s.loanInfo.Wrapping = fyne.TextWrapWord
-	s.fine = widget.NewButton(T("完好归还"), func() { s.askReturn(ledger.ReturnFine) })
+	s.printInfo = widget.NewLabel("")
+	s.printInfo.Truncation = fyne.TextTruncateEllipsis
+	s.fine = u.newKeyButton(T("1 完好归还"), func() { s.askReturn(ledger.ReturnFine) })
 	s.fine.Importance = widget.HighImportance
-	s.damage = widget.NewSelect(nil, nil)
-	s.damage.PlaceHolder = T("损坏项目")
-	s.damaged = widget.NewButton(T("损坏赔偿"), func() { s.askReturn(ledger.ReturnDamaged) })
+	s.damaged = u.newKeyButton(T("2 损坏"), s.askDamage)
 	s.damaged.Importance = widget.WarningImportance
-	s.lost = widget.NewButton(T("遗失（主管审批）"), func() { s.askReturn(ledger.ReturnLost) })
+	s.lost = u.newKeyButton(T("3 遗失（主管审批）"), func() { s.askReturn(ledger.ReturnLost) })
 	s.lost.Importance = widget.DangerImportance
-	s.reprint = widget.NewButton(T("补打凭证"), s.doReprint)
-	s.void = widget.NewButton(T("冲正（主管审批）"), s.askVoid)
+	s.reprint = u.newKeyButton(T("4 补打凭证"), s.doReprint)
+	s.void = u.newKeyButton(T("5 冲正（主管审批）"), s.askVoid)
+	for _, b := range s.returnButtons() {
+		b.onRune = s.returnKey
+	}
 
 	s.open = widget.NewList(func() int { return len(s.loans) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.loanLine(s.loans[i])) })
 	s.open.OnSelected = func(i widget.ListItemID) {
 		l := s.loans[i]
@@ -107,41 +124,75 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	s.prev = widget.NewButton(T("上一页"), func() { s.offset = max(0, s.offset-pageSize); s.loadOpen() })
 	s.next = widget.NewButton(T("下一页"), func() { s.offset += pageSize; s.loadOpen() })
 
-	s.addItems = u.newKeyEntry(T("新增编号，逗号分隔，如 %s-021,%s-022", examplePrefix(kind), examplePrefix(kind)))
-	s.add = widget.NewButton(T("入库"), s.doAddItems)
+	s.addItems = u.newKeyEntry(T("如 %s-021,%s-022 或 %s-001~%s-030", examplePrefix(kind), examplePrefix(kind), examplePrefix(kind), examplePrefix(kind)))
+	s.addItems.OnSubmitted = func(string) { s.previewAddItems() }
+	s.add = widget.NewButton(T("预览并入库"), s.previewAddItems)
+	s.add.Importance = widget.HighImportance
 	s.itemPick = widget.NewSelect(nil, nil)
 	s.itemPick.PlaceHolder = T("选择编号")
 	s.markIn = widget.NewButton(T("修好入库"), func() { s.setItem(ledger.ItemIn) })
 	s.markBad = widget.NewButton(T("标记损坏/维修"), func() { s.setItem(ledger.ItemDamaged) })
 	s.retire = widget.NewButton(T("报废（主管审批）"), func() { s.setItem(ledger.ItemRetired) })
 	s.stockInfo = widget.NewLabel("")
+	s.stockInfo.Wrapping = fyne.TextWrapWord
 
-	lendTitle := T("借出")
-	returnTitle := T("归还")
-	lendBox := widget.NewCard(lendTitle, "", container.NewVBox(
-		s.reminder,
-		container.NewGridWithColumns(2, s.item, s.picker),
-		s.phone, s.lend))
+	// Tab order follows the work: item → phone → lend, then the picker.
+	lendBox := widget.NewCard(T("借出"), "", container.NewVBox(
+		s.reminder, s.item, s.phone,
+		container.NewGridWithColumns(2, s.lend, s.picker)))
 	var returnButtons fyne.CanvasObject = container.NewVBox(
-		container.NewGridWithColumns(2, s.fine, s.lost),
-		container.NewBorder(nil, nil, nil, s.damaged, s.damage))
+		container.NewGridWithColumns(2, s.fine, s.damaged),
+		container.NewGridWithColumns(2, s.lost, s.reprint),
+		s.void)
 	if kind == ledger.KindStroller {
-		returnButtons = container.NewGridWithColumns(2, s.fine, s.lost)
+		s.damaged.Hide()
+		returnButtons = container.NewVBox(
+			container.NewGridWithColumns(2, s.fine, s.lost),
+			container.NewGridWithColumns(2, s.reprint, s.void))
 	}
-	returnBox := widget.NewCard(returnTitle, "", container.NewVBox(
+	returnBox := widget.NewCard(T("归还"), "", container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.find, s.code),
-		s.loanInfo, returnButtons, container.NewGridWithColumns(2, s.reprint, s.void)))
-	stockBox := widget.NewAccordion(widget.NewAccordionItem(T("库存管理"), container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.add, s.addItems),
-		s.itemPick,
-		container.NewHBox(s.markIn, s.markBad, s.retire),
-		s.stockInfo)))
-	listHead := container.NewHBox(widget.NewLabelWithStyle(T("借出中"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		spacer(), s.pageInfo, s.prev, s.next)
-	top := container.NewVBox(s.stock, container.NewGridWithColumns(2, lendBox, returnBox), stockBox, listHead)
-	s.root = container.NewBorder(top, nil, nil, nil, s.open)
+		s.loanInfo, s.printInfo, returnButtons))
+	listHead := container.NewBorder(nil, nil,
+		widget.NewLabelWithStyle(T("借出中"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(s.prev, s.next), s.pageInfo)
+	s.pageInfo.Alignment = fyne.TextAlignTrailing
+	s.pageInfo.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewVBox(s.stock, container.NewGridWithColumns(2, lendBox, returnBox), listHead)
+	work := container.NewBorder(top, nil, nil, nil, s.open)
+
+	intake := widget.NewCard(T("入库"), T("可输入编号范围，保存前列出将要入库的编号"), container.NewVBox(
+		container.NewBorder(nil, nil, nil, s.add, s.addItems)))
+	status := widget.NewCard(T("物品状态"), "", container.NewVBox(
+		s.itemPick, container.NewGridWithColumns(3, s.markIn, s.markBad, s.retire)))
+	stockTab := container.NewVScroll(container.NewVBox(intake, status, s.stockInfo))
+	s.tabs = container.NewAppTabs(
+		container.NewTabItem(T("借还"), work),
+		container.NewTabItem(T("库存管理"), stockTab))
+	s.tabs.OnSelected = func(*container.TabItem) { s.focus() }
+	s.root = s.tabs
 	s.showLoan(nil)
 	return s
+}
+
+// returnButtons are the actions on a found loan, in key order.
+func (s *lendingScreen) returnButtons() []*keyButton {
+	return []*keyButton{s.fine, s.damaged, s.lost, s.reprint, s.void}
+}
+
+// returnKey runs the return action whose key (1–5) was typed while one of
+// the actions has the focus; anything else (a scanner typing a code) goes
+// to the scan box.
+func (s *lendingScreen) returnKey(r rune) bool {
+	if r >= '1' && r <= '5' {
+		b := s.returnButtons()[r-'1']
+		if b.Visible() && !b.Disabled() {
+			b.OnTapped()
+		}
+		return true
+	}
+	s.u.strayRune(r)
+	return true
 }
 
 // examplePrefix is the item-number prefix shown in hints.
@@ -153,7 +204,16 @@ func examplePrefix(kind ledger.ItemKind) string {
 }
 
 func (s *lendingScreen) content() fyne.CanvasObject { return s.root }
-func (s *lendingScreen) focus()                     { s.u.win.Canvas().Focus(s.item) }
+
+// focus puts the cursor in the first field of the open tab: the item
+// number, or the intake numbers on the stock tab.
+func (s *lendingScreen) focus() {
+	if s.tabs.SelectedIndex() == 1 {
+		s.u.win.Canvas().Focus(s.addItems)
+		return
+	}
+	s.u.win.Canvas().Focus(s.item)
+}
 
 // back clears the return panel and the lend form (Esc).
 func (s *lendingScreen) back() {
@@ -169,12 +229,6 @@ func (s *lendingScreen) refresh() {
 	set := u.settings
 	if s.kind == ledger.KindUmbrella {
 		s.reminder.SetText(T("请提示顾客：“您好，我们的爱心雨伞服务需要先交纳%s押金，在您归还雨伞时，押金会全额返还给您。”", set.UmbrellaDeposit.String()))
-		var names []string
-		for _, p := range set.DamagePrices {
-			names = append(names, p.Name+" "+p.Price.String())
-		}
-		s.damage.Options = names
-		s.damage.Refresh()
 	} else {
 		s.reminder.SetText(T("请提示顾客：“您好，此爱心童车仅限在广场内使用，您要离开广场时，请先到总服务台办理归还童车手续。”"))
 	}
@@ -264,12 +318,14 @@ func (s *lendingScreen) askLend() {
 		}
 	}
 	msg := T("借出 %s %s", T(s.kind.Label()), number)
+	var m money
 	if s.kind == ledger.KindUmbrella {
 		msg += "\n" + T("收取押金 %s", s.u.settings.UmbrellaDeposit.String())
+		m = money{collect: s.u.settings.UmbrellaDeposit, shown: true}
 	} else {
 		msg += "\n" + T("免费，仅限广场内使用")
 	}
-	s.confirm = s.u.ask(T("确认借出"), msg, func() { s.doLend(number, phone) })
+	s.confirm = s.u.askMoney(T("确认借出"), msg, m, func() { s.doLend(number, phone) })
 }
 
 // doLend registers the loan; the receipt is queued by the service.
@@ -307,10 +363,10 @@ func (s *lendingScreen) findLoan() {
 // showLoan fills the return panel with a loan (nil clears it).
 func (s *lendingScreen) showLoan(l *ledger.Loan) {
 	s.loan = l
-	buttons := []*widget.Button{s.fine, s.damaged, s.lost, s.void, s.reprint}
 	if l == nil {
 		s.loanInfo.SetText(T("请扫描或选择要归还的借用记录"))
-		for _, b := range buttons {
+		s.printInfo.SetText("")
+		for _, b := range s.returnButtons() {
 			b.Disable()
 		}
 		return
@@ -328,19 +384,65 @@ func (s *lendingScreen) showLoan(l *ledger.Loan) {
 		text += "\n" + T("已于 %s 办结，不能再次归还", l.ClosedAt.In(loc).Format("2006-01-02 15:04"))
 	}
 	s.loanInfo.SetText(text)
-	for _, b := range buttons[:4] {
-		setEnabled(b, l.Status == ledger.LoanOpen)
+	for _, b := range []*keyButton{s.fine, s.damaged, s.lost, s.void} {
+		setEnabled(&b.Button, l.Status == ledger.LoanOpen)
 	}
 	s.reprint.Enable()
+	s.refreshPrintState()
+	// The keys 1–5 work from here: the first action takes the focus.
+	s.tabs.SelectIndex(0)
+	if l.Status == ledger.LoanOpen {
+		s.u.win.Canvas().Focus(s.fine)
+	} else {
+		s.u.win.Canvas().Focus(s.reprint)
+	}
 }
 
-// damageItem returns the selected price-list item.
-func (s *lendingScreen) damageItem() (ledger.PriceItem, bool) {
-	i := s.damage.SelectedIndex()
-	if i < 0 || i >= len(s.u.settings.DamagePrices) {
-		return ledger.PriceItem{}, false
+// refreshPrintState shows the print state of the loaded loan's deposit card.
+func (s *lendingScreen) refreshPrintState() {
+	if s.loan == nil {
+		s.printInfo.SetText("")
+		return
 	}
-	return s.u.settings.DamagePrices[i], true
+	text, imp := s.u.receiptState(s.loan.ReceiptNo)
+	s.printInfo.Importance = imp
+	s.printInfo.SetText(T("押金卡 %s：%s", s.loan.ReceiptNo, text))
+}
+
+// askDamage lists the damage price list (keys 1–9 pick an entry), then
+// confirms the money of the chosen damage.
+func (s *lendingScreen) askDamage() {
+	if s.loan == nil {
+		return
+	}
+	prices := s.u.settings.DamagePrices
+	if len(prices) == 0 {
+		s.u.showError(ledger.Errorf(ledger.EINVALID, "请先在设置中填写雨伞损坏赔偿价目"))
+		return
+	}
+	var labels []string
+	for _, p := range prices {
+		labels = append(labels, p.Name+"  "+p.Price.String())
+	}
+	s.damagePick = s.u.choose(T("选择损坏项目"), labels, func(i int) { s.askDamaged(prices[i]) })
+}
+
+// askDamaged confirms the money of a damaged return before it moves.
+func (s *lendingScreen) askDamaged(p ledger.PriceItem) {
+	if s.loan == nil {
+		return
+	}
+	l := *s.loan
+	req := ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnDamaged, Damage: p.Name}
+	refund := max(0, l.Deposit-p.Price)
+	msg := T("%s %s 损坏：%s", T(l.Kind.Label()), l.ItemNumber, p.Name) + "\n" +
+		T("赔偿 %s，从押金 %s 中扣除", p.Price.String(), l.Deposit.String())
+	m := money{refund: refund, shown: true}
+	if p.Price > l.Deposit {
+		m = money{collect: p.Price - l.Deposit, shown: true}
+		msg += "\n" + T("押金不足，另收 %s", (p.Price-l.Deposit).String())
+	}
+	s.confirm = s.u.askMoney(T("确认归还"), msg, m, func() { s.doReturn(req) })
 }
 
 // askReturn confirms the money of a return outcome before it moves.
@@ -351,40 +453,35 @@ func (s *lendingScreen) askReturn(outcome ledger.ReturnOutcome) {
 	l := *s.loan
 	req := ledger.ReturnRequest{LoanID: l.ID, Outcome: outcome}
 	var msg string
+	var m money
 	switch outcome {
 	case ledger.ReturnFine:
 		msg = T("%s %s 完好归还", T(l.Kind.Label()), l.ItemNumber)
 		if l.Deposit > 0 {
 			msg += "\n" + T("退还押金 %s", l.Deposit.String())
+			m = money{refund: l.Deposit, shown: true}
 		}
 	case ledger.ReturnDamaged:
-		p, ok := s.damageItem()
-		if !ok {
-			s.u.showError(ledger.Errorf(ledger.EINVALID, "请先选择损坏项目"))
-			return
-		}
-		req.Damage = p.Name
-		refund := max(0, l.Deposit-p.Price)
-		msg = T("%s %s 损坏：%s", T(l.Kind.Label()), l.ItemNumber, p.Name) + "\n" +
-			T("赔偿 %s，从押金 %s 中扣除", p.Price.String(), l.Deposit.String()) + "\n" + T("退还 %s", refund.String())
-		if p.Price > l.Deposit {
-			msg += "\n" + T("另收 %s", (p.Price-l.Deposit).String())
-		}
+		s.askDamage()
+		return
 	case ledger.ReturnLost:
 		action := T("遗失未还，没收押金")
 		if l.Overdue(s.u.cfg.Now(), s.u.settings.OverdueDays) {
 			action = T("逾期未还，没收押金")
 		}
-		s.u.requestApproval(ledger.ApprovalRequest{
+		d := s.u.requestApproval(ledger.ApprovalRequest{
 			Action: action, Record: fmt.Sprintf("%s %s，单号 %s", l.Kind.Label(), l.ItemNumber, l.ReceiptNo),
 			Amount: l.Deposit, ActorID: s.u.Staff().ID,
 		}, func(a ledger.Approval) {
 			req.Approval = &a
 			s.doReturn(req)
 		})
+		if l.Deposit > 0 {
+			d.showMoney(money{refund: 0, shown: true}, T("押金 %s 不退还", l.Deposit.String()))
+		}
 		return
 	}
-	s.confirm = s.u.ask(T("确认归还"), msg, func() { s.doReturn(req) })
+	s.confirm = s.u.askMoney(T("确认归还"), msg, m, func() { s.doReturn(req) })
 }
 
 // doReturn closes the loan and shows the return slip.
@@ -414,16 +511,24 @@ func (s *lendingScreen) doReprint() {
 	s.u.info(T("补打"), T("已加入打印队列：%s（补打）", s.loan.ReceiptNo))
 }
 
-// doAddItems adds numbered items to stock.
-func (s *lendingScreen) doAddItems() {
-	var numbers []string
-	for _, f := range strings.FieldsFunc(s.addItems.Text, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {
-		numbers = append(numbers, strings.ToUpper(f))
-	}
-	if len(numbers) == 0 {
-		s.u.showError(ledger.Errorf(ledger.EINVALID, "请输入要入库的编号"))
+// previewAddItems expands the typed numbers and ranges and lists what
+// will be added; the clerk confirms (Enter) before anything is saved.
+func (s *lendingScreen) previewAddItems() {
+	numbers, err := ledger.ExpandItemNumbers(s.addItems.Text, maxItemsPerIntake)
+	if err != nil {
+		s.u.showError(err)
 		return
 	}
+	msg := T("将入库%s %d 件：", T(s.kind.Label()), len(numbers)) + "\n" + strings.Join(numbers, "、")
+	s.confirm = s.u.askList(T("确认入库"), msg, func() { s.doAddItems(numbers) })
+}
+
+// maxItemsPerIntake is how many numbers one intake may list (the service
+// refuses more than 500 at once).
+const maxItemsPerIntake = 500
+
+// doAddItems adds the previewed numbers to stock.
+func (s *lendingScreen) doAddItems(numbers []string) {
 	if err := s.u.svc.Lending.AddItems(s.u.ctx, s.u.Staff(), s.kind, numbers); err != nil {
 		s.u.showError(err)
 		return
@@ -431,6 +536,7 @@ func (s *lendingScreen) doAddItems() {
 	s.addItems.SetText("")
 	s.stockInfo.SetText(T("已入库 %d 件", len(numbers)))
 	s.u.afterChange()
+	s.focus()
 }
 
 // setItem changes an item's stock status; retiring needs a supervisor.
@@ -463,7 +569,7 @@ func (s *lendingScreen) askVoid() {
 		return
 	}
 	l := *s.loan
-	s.u.requestApproval(ledger.ApprovalRequest{
+	d := s.u.requestApproval(ledger.ApprovalRequest{
 		Action: T("冲正（撤销借出），退还押金"), Record: fmt.Sprintf("%s %s，单号 %s", l.Kind.Label(), l.ItemNumber, l.ReceiptNo),
 		Amount: l.Deposit, ActorID: s.u.Staff().ID,
 	}, func(a ledger.Approval) {
@@ -477,4 +583,7 @@ func (s *lendingScreen) askVoid() {
 		s.u.afterChange()
 		s.preview = s.u.showReceipt(v.ReturnNo)
 	})
+	if l.Deposit > 0 {
+		d.showMoney(money{refund: l.Deposit, shown: true}, "")
+	}
 }

@@ -122,16 +122,22 @@ func TestUmbrellaDamagedReturn(t *testing.T) {
 	if s.loan == nil || s.loan.ID != l.ID {
 		t.Fatal("selecting the open loan did not load it")
 	}
-	// No damage item chosen: a clear message, nothing changes.
+	// 2 損坏 lists the price list; cancelling changes nothing.
 	test.Tap(s.damaged)
-	if h.ui.LastError() != "请先选择损坏项目" {
-		t.Fatalf("message = %q", h.ui.LastError())
+	if s.damagePick == nil || len(s.damagePick.buttons) != len(h.ui.settings.DamagePrices) || !strings.HasPrefix(s.damagePick.buttons[0].Text, "1  伞骨折断") {
+		t.Fatalf("damage choices = %+v", s.damagePick)
 	}
-	s.damage.SetSelectedIndex(0) // 伞骨折断 ￥20.00
-	s.confirm = nil
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if got, _ := h.svc.Lending.Loan(h.ui.ctx, l.ID); got.Status != ledger.LoanOpen || s.confirm != nil {
+		t.Fatalf("cancelled damage changed the loan: %+v", got)
+	}
 	test.Tap(s.damaged)
+	s.damagePick.buttons[0].TypedRune('1') // 伞骨折断 ￥20.00
 	if s.confirm == nil {
 		t.Fatal("no confirmation for the damage charge")
+	}
+	if h.ui.lastMoney == nil || h.ui.lastMoney.Text != "应退 ￥30.00" {
+		t.Fatalf("money shown = %+v", h.ui.lastMoney)
 	}
 	s.confirm.Confirm()
 	got, _ := h.svc.Lending.Loan(h.ui.ctx, l.ID)
@@ -295,8 +301,13 @@ func TestStockManagementThroughScreen(t *testing.T) {
 	h := newHarness(t, true)
 	h.mustShell("li")
 	s := h.lending(ledger.KindUmbrella)
+	s.tabs.SelectIndex(1)
 	test.Type(s.addItems, "U-010，u-011 U-012")
 	test.Tap(s.add)
+	if s.confirm == nil {
+		t.Fatalf("no preview: %q", h.ui.LastError())
+	}
+	s.confirm.Confirm()
 	st, _ := h.svc.Lending.Stock(h.ui.ctx, ledger.KindUmbrella)
 	if st.OnHand != 6 || s.stockInfo.Text != "已入库 3 件" {
 		t.Fatalf("after adding: %+v %q", st, s.stockInfo.Text)
@@ -304,6 +315,7 @@ func TestStockManagementThroughScreen(t *testing.T) {
 	// A duplicate number is refused and nothing is added.
 	test.Type(s.addItems, "U-010")
 	test.Tap(s.add)
+	s.confirm.Confirm()
 	if h.ui.LastError() == "" {
 		t.Fatal("duplicate item accepted")
 	}

@@ -8,7 +8,10 @@ import (
 )
 
 // lockScreen covers the counter after idle time. It is a modal pop-up over
-// the screen, so whatever the clerk had typed is still there after unlocking.
+// the screen, so whatever the clerk had typed is still there after
+// unlocking, and it is opaque and as large as the window: nothing behind it
+// (a phone number being typed, the open loans) is readable at an
+// unattended counter.
 type lockScreen struct {
 	pop      *widget.PopUp
 	who      *widget.Label
@@ -43,7 +46,8 @@ func (u *UI) showLock() {
 		box := container.NewVBox(
 			widget.NewLabelWithStyle(T("服务台已锁定"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 			l.who, l.password, container.NewGridWithColumns(2, l.logout, l.unlock), l.message)
-		l.pop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(380, 230), box), u.win.Canvas())
+		l.pop = widget.NewModalPopUp(container.NewStack(newBackground(theme.ColorNameBackground),
+			container.NewCenter(container.NewGridWrap(fyne.NewSize(380, 250), box))), u.win.Canvas())
 		u.lock = l
 	}
 	l := u.lock
@@ -51,8 +55,19 @@ func (u *UI) showLock() {
 	l.who.SetText(T("当班：%s（%s）", st.Name, T(st.Role.Label())))
 	l.password.SetText("")
 	l.message.SetText("")
-	l.pop.Show()
+	l.cover()
 	u.win.Canvas().Focus(l.password)
+}
+
+// cover (re)shows the lock over the whole window and on top of any
+// dialog opened behind it (a report that finished while locked).
+func (l *lockScreen) cover() {
+	c := l.pop.Canvas
+	if top := c.Overlays().Top(); top != nil && top != l.pop && l.pop.Visible() {
+		l.pop.Hide()
+	}
+	l.pop.Resize(c.Size())
+	l.pop.Show()
 }
 
 // doUnlock re-checks the password of the staff member on duty.

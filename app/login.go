@@ -29,6 +29,8 @@ func (u *UI) showLogin() {
 	l := u.login
 	l.title.Text = u.settings.MallName + " · " + u.settings.CounterName
 	l.title.Refresh()
+	// Empty after a hand-over: the next clerk types their own name.
+	l.username.SetText("")
 	l.password.SetText("")
 	l.message.SetText("")
 	u.win.SetContent(l.root)

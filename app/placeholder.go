@@ -12,8 +12,14 @@ type placeholder struct {
 	root fyne.CanvasObject
 }
 
-func (u *UI) newPlaceholder(name string) screen {
-	msg := widget.NewLabel(T("“%s”尚未在本系统中开放，请继续使用纸质台账办理。", name))
+// paper says whether the counter keeps a paper ledger for the service
+// meanwhile (not so for the broadcast console, which has its own controls).
+func (u *UI) newPlaceholder(name string, paper bool) screen {
+	text := T("“%s”尚未在本系统中开放。", name)
+	if paper {
+		text += T("请继续使用纸质台账登记。")
+	}
+	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	return &placeholder{root: container.NewVBox(msg)}
 }

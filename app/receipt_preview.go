@@ -20,10 +20,22 @@ import (
 // text lines and the QR code. Staff can show it to the customer while the
 // printer is busy or out of paper.
 type receiptPreview struct {
-	doc    receipts.Document
-	text   *widget.Label
-	qr     *canvas.Image
-	dialog dialog.Dialog
+	doc       receipts.Document
+	receiptNo string
+	text      *widget.Label
+	state     *widget.Label // 已打印 / 打印中 / 未打印：缺纸
+	qr        *canvas.Image
+	dialog    dialog.Dialog
+}
+
+// refreshState shows the receipt's print state now.
+func (p *receiptPreview) refreshState(u *UI) {
+	if p.state == nil || p.receiptNo == "" {
+		return
+	}
+	text, imp := u.receiptState(p.receiptNo)
+	p.state.Importance = imp
+	p.state.SetText(T("打印状态：%s", text))
 }
 
 // qrImage renders a QR payload for the screen.
@@ -68,9 +80,18 @@ func (u *UI) showReceipt(receiptNo string) *receiptPreview {
 		return nil
 	}
 	p, view := newReceiptView(doc)
+	p.receiptNo = receiptNo
+	p.state = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	p.refreshState(u)
 	scroll := container.NewVScroll(view)
-	scroll.SetMinSize(fyne.NewSize(400, 600))
-	p.dialog = dialog.NewCustom(T("小票 %s", receiptNo), T("关闭（Enter）"), scroll, u.win)
+	scroll.SetMinSize(fyne.NewSize(400, 420))
+	p.dialog = dialog.NewCustom(T("小票 %s", receiptNo), T("关闭（Enter）"), container.NewBorder(p.state, nil, nil, nil, scroll), u.win)
+	u.preview = p
+	p.dialog.SetOnClosed(func() {
+		if u.preview == p {
+			u.preview = nil
+		}
+	})
 	u.showMessage(p.dialog)
 	return p
 }

@@ -22,14 +22,27 @@ type screen interface {
 
 // navItem is one entry of the left-hand service list.
 type navItem struct {
-	key    fyne.KeyName
-	id     string
-	label  string
-	admin  bool // only admins and supervisors see it
+	key   fyne.KeyName
+	id    string
+	label string
+	admin bool // only admins and supervisors see it
+	// soon marks a service this version does not run yet: its entry is
+	// greyed and says 未开放.
+	soon   bool
 	make   func() screen
 	count  func() string // live count shown beside the label; nil for none
 	button *widget.Button
 }
+
+// glanceWidth is the width of the "today at a glance" panel; below
+// wideWindow the panel folds away (a summary line and a button in the top
+// bar open it over the work area), so a 1024-pixel screen keeps its room
+// for the work.
+const (
+	glanceWidth = 230
+	navWidth    = 172
+	wideWindow  = 1280
+)
 
 // shell is the counter's main window layout: scan box on top, services on
 // the left, the work area in the centre, today at a glance on the right and
@@ -46,6 +59,11 @@ type shell struct {
 	heading *widget.Label
 	glance  *glance
 	status  *statusBar
+	// summary is the glance panel's gist shown in the top bar while the
+	// panel is folded; glanceBtn opens and closes the panel.
+	summary   *widget.Label
+	glanceBtn *widget.Button
+	middle    *shellLayout
 	// activity hears mouse movement for the idle lock.
 	activity *activityLayer
 }
@@ -70,7 +88,7 @@ func (u *UI) showShell() {
 func (u *UI) newShell() *shell {
 	s := &shell{u: u, screens: map[string]screen{}}
 	s.title = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
-	s.title.TextSize = 22
+	s.title.TextSize = 20
 	s.title.TextStyle.Bold = true
 	s.scan = u.newKeyEntry(T("扫描或输入凭证号（F12）"))
 	s.scan.OnSubmitted = func(text string) {
@@ -86,26 +104,96 @@ func (u *UI) newShell() *shell {
 		it := it
 		it.button = widget.NewButton("", func() { u.touch(); s.open(it.id) })
 		it.button.Alignment = widget.ButtonAlignLeading
+		if it.soon {
+			it.button.Disable()
+		}
 		navBox.Add(it.button)
 	}
 	s.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.work = container.NewStack()
 	s.glance = u.newGlance()
 	s.status = u.newStatusBar()
-	top := container.NewBorder(nil, nil, s.title, nil, s.scan)
-	// The work area scrolls when a screen is wider or taller than the
-	// window, so the services, the glance panel and the status bar always
-	// stay in view.
-	center := container.NewBorder(s.heading, nil, nil, nil, container.NewScroll(s.work))
+	s.summary = widget.NewLabel("")
+	s.summary.Truncation = fyne.TextTruncateEllipsis
+	s.glanceBtn = widget.NewButton(T("概览"), func() { u.touch(); s.middle.toggle() })
+	title := container.NewHBox(s.title)
+	top := container.NewBorder(nil, nil, title, s.glanceBtn,
+		container.NewGridWithColumns(2, s.scan, s.summary))
+	// Each screen fits the work area by itself (lists take the rest of the
+	// height, long forms scroll vertically); nothing scrolls sideways.
+	center := container.NewBorder(s.heading, nil, nil, nil, s.work)
 	left := container.NewVScroll(navBox)
-	left.SetMinSize(fyne.NewSize(190, 0))
+	s.middle = &shellLayout{}
+	middle := container.New(s.middle, left, container.NewPadded(center), s.glance.root)
+	s.middle.row = middle
+	s.middle.onFold = func(folded bool) {
+		if folded {
+			s.summary.Show()
+			s.glanceBtn.Show()
+		} else {
+			s.summary.Hide()
+			s.glanceBtn.Hide()
+		}
+	}
 	s.activity = newActivityLayer(u.touch)
 	s.root = container.NewStack(s.activity, container.NewBorder(
 		container.NewVBox(container.NewPadded(top), widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), s.status.root),
-		left, s.glance.root,
-		container.NewPadded(center)))
+		nil, nil, middle))
 	return s
+}
+
+// shellLayout lays out the service list, the work area and the glance
+// panel side by side. The panel shows on a wide window; on a narrower one
+// it is folded unless opened, and then covers the work area's right side.
+type shellLayout struct {
+	open   bool // the clerk opened the folded panel
+	folded bool // the panel is folded at the current width
+	laid   bool // Layout ran at least once
+	row    *fyne.Container
+	// onFold hears when the panel folds or unfolds with the width.
+	onFold func(folded bool)
+}
+
+// toggle opens or closes the folded panel.
+func (l *shellLayout) toggle() {
+	l.open = !l.open
+	if l.row != nil {
+		l.Layout(l.row.Objects, l.row.Size())
+	}
+}
+
+// Layout places nav | work | glance.
+func (l *shellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	nav, work, glance := objs[0], objs[1], objs[2]
+	folded := size.Width < wideWindow
+	if folded != l.folded || !l.laid {
+		l.folded, l.laid = folded, true
+		if l.onFold != nil {
+			l.onFold(folded)
+		}
+	}
+	nav.Move(fyne.NewPos(0, 0))
+	nav.Resize(fyne.NewSize(navWidth, size.Height))
+	workW := size.Width - navWidth
+	if !l.folded {
+		workW -= glanceWidth
+	}
+	work.Move(fyne.NewPos(navWidth, 0))
+	work.Resize(fyne.NewSize(workW, size.Height))
+	if l.folded && !l.open {
+		glance.Hide()
+		return
+	}
+	glance.Show()
+	glance.Move(fyne.NewPos(size.Width-glanceWidth, 0))
+	glance.Resize(fyne.NewSize(glanceWidth, size.Height))
+}
+
+// MinSize is the service list plus a work area; the glance panel folds.
+func (l *shellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	work := objs[1].MinSize()
+	return fyne.NewSize(navWidth+work.Width, max(objs[0].MinSize().Height, work.Height))
 }
 
 // navItems lists the desk services with their keys.
@@ -113,11 +201,11 @@ func (u *UI) navItems() []*navItem {
 	return []*navItem{
 		{key: fyne.KeyF1, id: "umbrella", label: T("雨伞"), make: func() screen { return u.newLendingScreen(ledger.KindUmbrella) }, count: u.outCount(ledger.KindUmbrella)},
 		{key: fyne.KeyF2, id: "stroller", label: T("童车"), make: func() screen { return u.newLendingScreen(ledger.KindStroller) }, count: u.outCount(ledger.KindStroller)},
-		{key: fyne.KeyF3, id: "medicine", label: T("药品"), make: func() screen { return u.newPlaceholder(T("应急药品")) }},
-		{key: fyne.KeyF4, id: "lost", label: T("失物招领"), make: func() screen { return u.newPlaceholder(T("失物登记认领")) }},
-		{key: fyne.KeyF5, id: "points", label: T("积分卡"), make: func() screen { return u.newPlaceholder(T("积分卡")) }},
-		{key: fyne.KeyF6, id: "invoice", label: T("发票"), make: func() screen { return u.newPlaceholder(T("代开发票")) }},
-		{key: fyne.KeyF7, id: "broadcast", label: T("广播"), make: func() screen { return u.newPlaceholder(T("广播")) }},
+		{key: fyne.KeyF3, id: "medicine", label: T("药品"), soon: true, make: func() screen { return u.newPlaceholder(T("应急药品"), true) }},
+		{key: fyne.KeyF4, id: "lost", label: T("失物招领"), soon: true, make: func() screen { return u.newPlaceholder(T("失物登记认领"), true) }},
+		{key: fyne.KeyF5, id: "points", label: T("积分卡"), soon: true, make: func() screen { return u.newPlaceholder(T("积分卡"), true) }},
+		{key: fyne.KeyF6, id: "invoice", label: T("发票"), soon: true, make: func() screen { return u.newPlaceholder(T("代开发票"), true) }},
+		{key: fyne.KeyF7, id: "broadcast", label: T("广播"), soon: true, make: func() screen { return u.newPlaceholder(T("广播"), false) }},
 		{key: fyne.KeyF8, id: "dayclose", label: T("日结"), make: func() screen { return u.newDayCloseScreen() }},
 		{key: fyne.KeyF9, id: "devices", label: T("设备"), make: func() screen { return u.newDevicesScreen() }},
 		{key: fyne.KeyF10, id: "staff", label: T("员工"), admin: true, make: func() screen { return u.newStaffScreen() }},
@@ -198,6 +286,9 @@ func (s *shell) refreshNav() {
 			continue
 		}
 		label := string(it.key) + "  " + it.label
+		if it.soon {
+			label += " · " + T("未开放")
+		}
 		if it.count != nil {
 			if c := it.count(); c != "" {
 				label += "  (" + c + ")"
@@ -217,5 +308,6 @@ func (s *shell) refreshNav() {
 func (s *shell) refreshAll() {
 	s.refreshNav()
 	s.glance.refresh()
+	s.summary.SetText(s.glance.gist())
 	s.status.refresh()
 }

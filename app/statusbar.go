@@ -28,12 +28,17 @@ func (u *UI) newStatusBar() *statusBar {
 	b.reader = widget.NewLabel("")
 	b.queue = widget.NewLabel("")
 	b.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	b.logout = widget.NewButtonWithIcon(T("交班"), theme.LogoutIcon(), func() { u.Logout() })
+	b.logout = widget.NewButtonWithIcon(T("交班"), theme.LogoutIcon(), func() { u.askHandover() })
 	b.passwd = widget.NewButton(T("改密码"), func() { u.showChangePassword(false) })
 	b.about = widget.NewButtonWithIcon("", theme.InfoIcon(), func() { u.showAbout() })
-	b.root = container.NewBorder(nil, nil,
-		container.NewHBox(b.staff, b.printer, b.reader, b.queue),
-		container.NewHBox(b.clock, b.passwd, b.logout, b.about))
+	// The texts share what the buttons leave and shorten with "…" rather
+	// than push the buttons off a narrow screen.
+	for _, l := range []*widget.Label{b.staff, b.printer, b.reader, b.queue, b.clock} {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
+	b.root = container.NewBorder(nil, nil, nil,
+		container.NewHBox(b.passwd, b.logout, b.about),
+		container.New(&shareLayout{weights: []float32{3, 2, 2, 2, 2}}, b.staff, b.printer, b.reader, b.queue, b.clock))
 	return b
 }
 
@@ -91,3 +96,34 @@ func (u *UI) aboutText() string {
 
 // showAbout shows the About box.
 func (u *UI) showAbout() { u.info(T("关于"), u.aboutText()) }
+
+// shareLayout places its objects side by side, sharing the width in
+// proportion to weights; its minimum width is that of the widest object's
+// share, so truncating labels can shrink.
+type shareLayout struct{ weights []float32 }
+
+// Layout shares size.Width by the weights.
+func (l *shareLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var total float32
+	for i := range objs {
+		total += l.weights[i]
+	}
+	x := float32(0)
+	for i, o := range objs {
+		w := size.Width * l.weights[i] / total
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
+}
+
+// MinSize is the tallest object's height and the narrow objects' widths.
+func (l *shareLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width += m.Width
+		s.Height = max(s.Height, m.Height)
+	}
+	return s
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -95,6 +96,12 @@ type UI struct {
 	pending *dialog.ConfirmDialog
 	// message is the open error or info dialog, closed by Enter or Esc.
 	message dialog.Dialog
+	// handover is the 交班 confirmation, last shown (tests).
+	handover *dialog.ConfirmDialog
+	// preview is the receipt preview on screen, nil when none.
+	preview *receiptPreview
+	// lastMoney is the amount shown large by the last confirmation (tests).
+	lastMoney *canvas.Text
 }
 
 // New builds the UI in window w. Call Start to show the first screen.
@@ -175,6 +182,7 @@ func (u *UI) showMessage(d dialog.Dialog) {
 		if u.message == d {
 			u.message = nil
 		}
+		u.refocus()
 	})
 	u.win.Canvas().Unfocus()
 	d.Show()
@@ -182,6 +190,16 @@ func (u *UI) showMessage(d dialog.Dialog) {
 
 // globalKey handles the window's keys; it reports whether k was used.
 func (u *UI) globalKey(k fyne.KeyName) bool {
+	if u.Locked() {
+		return isGlobalKey(k)
+	}
+	if d := u.lastApproval; d != nil && d.pop.Visible() {
+		if k == fyne.KeyEscape {
+			d.hide()
+			return true
+		}
+		return isGlobalKey(k)
+	}
 	if u.dialogKey(k) {
 		return true
 	}
@@ -256,12 +274,26 @@ func (u *UI) reloadSettings() {
 }
 
 // ApplyTheme installs the counter theme (bundled CJK font, larger type).
-func ApplyTheme(a fyne.App) { a.Settings().SetTheme(newDeskTheme()) }
+// It follows the system's light or dark variant until the counter's
+// settings choose one (applyTheme).
+func ApplyTheme(a fyne.App) { a.Settings().SetTheme(newDeskTheme(themeSystem)) }
+
+// applyTheme installs the theme the settings choose (light, dark or the
+// system's).
+func (u *UI) applyTheme() {
+	if t, ok := u.app.Settings().Theme().(*deskTheme); ok && t.choice == u.settings.Theme {
+		return
+	}
+	u.app.Settings().SetTheme(newDeskTheme(u.settings.Theme))
+}
 
 // Tick refreshes the clock and device state and checks the idle lock. The
 // app calls it once a second on the UI goroutine (fyne.Do).
 func (u *UI) Tick() {
 	u.CheckIdle()
+	if u.Locked() {
+		u.lock.cover()
+	}
 	if u.shell != nil && u.win.Content() == u.shell.root {
 		u.shell.status.refresh()
 	}

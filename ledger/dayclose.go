@@ -106,4 +106,6 @@ type DayCloseService interface {
 	// DayByDate returns the business day of a date: the n-th close of that
 	// date, or the last one when n <= 0 (a closed day before an open one).
 	DayByDate(ctx context.Context, date string, n int) (BusinessDay, error)
+	// Shift sums what staffID did since their last login (for 交班).
+	Shift(ctx context.Context, staffID int64) (ShiftSummary, error)
 }

@@ -28,6 +28,9 @@ type Settings struct {
 	// ReportFolder, when set, receives the end-of-day PDF automatically at
 	// each day close (an absolute folder path); "" means no automatic PDF.
 	ReportFolder string `json:",omitempty"`
+	// Theme is the screen's colour scheme: "light", "dark", or "" to
+	// follow the system.
+	Theme string `json:",omitempty"`
 }
 
 // SerialPort names a serial port and its line settings. An empty Name means
@@ -195,6 +198,9 @@ func (s Settings) Validate() error {
 	}
 	if s.Language != "zh" && s.Language != "en" {
 		return Errorf(EINVALID, "界面语言须为 zh 或 en")
+	}
+	if s.Theme != "" && s.Theme != "light" && s.Theme != "dark" {
+		return Errorf(EINVALID, "界面配色须为浅色、深色或跟随系统")
 	}
 	if f := s.ReportFolder; f != "" {
 		if !filepath.IsAbs(f) || utf8.RuneCountInString(f) > 260 || strings.ContainsFunc(f, unicode.IsControl) {

@@ -33,6 +33,9 @@ type deskDevices struct {
 	onScan func(string)
 	// retry wakes the print worker.
 	retry func()
+	// onPrinted is called by the print worker after it printed or failed
+	// a job (set before the worker starts).
+	onPrinted func()
 
 	mu       sync.Mutex
 	cfg      ledger.DeviceSettings

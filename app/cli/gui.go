@@ -256,7 +256,12 @@ func (e env) gui(args []string) (code int) {
 // the queue through it.
 func newDeskDevices(log *slog.Logger, svc app.Services) (*deskDevices, *printing.Worker, error) {
 	devs := &deskDevices{log: log}
-	worker, err := printing.New(printing.Config{Queue: svc.Print, Printer: devs, Options: devs.Options, Logger: log})
+	worker, err := printing.New(printing.Config{Queue: svc.Print, Printer: devs, Options: devs.Options, Logger: log,
+		OnChange: func() {
+			if devs.onPrinted != nil {
+				devs.onPrinted()
+			}
+		}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("print worker: %w", err)
 	}
@@ -275,6 +280,7 @@ func newDeskDevices(log *slog.Logger, svc app.Services) (*deskDevices, *printing
 func routeDevices(devs *deskDevices, u *app.UI) {
 	devs.onScan = func(code string) { fyne.Do(func() { u.HandleScan(code) }) }
 	devs.onCard = func(c devices.Card) { fyne.Do(func() { u.HandleCard(c.ID) }) }
+	devs.onPrinted = func() { fyne.Do(u.PrintChanged) }
 }
 
 // services wires the SQLite implementations to the GUI's interfaces.
