@@ -28,8 +28,9 @@ func (r *recorder) Errorf(format string, args ...any) {
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
 
-// counterScreens are the sizes of the counter PCs' screens.
-var counterScreens = []fyne.Size{{Width: 1024, Height: 768}, {Width: 1366, Height: 768}}
+// counterScreens are the counter PCs' screens, and 1024×768 maximised
+// (title bar and task bar take about 80 px).
+var counterScreens = []fyne.Size{{Width: 1024, Height: 768}, {Width: 1366, Height: 768}, {Width: 1024, Height: 690}}
 
 // placed is a control found on screen with its absolute rectangle and the
 // viewport of the innermost vertical scroller holding it (zero if none).

@@ -215,7 +215,7 @@ func TestEnglishErrorText(t *testing.T) {
 	if got := errText(err); got != "Umbrellas: choose or type the item number first" {
 		t.Fatalf("errText = %q", got)
 	}
-	if got := errText(ledger.ErrBadLogin()); hasHan(got) {
+	if got := errText(ledger.ErrBadLogin(2)); hasHan(got) {
 		t.Fatalf("login error not translated: %q", got)
 	}
 }

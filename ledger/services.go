@@ -30,6 +30,8 @@ type StaffService interface {
 	ResetPassword(ctx context.Context, actor Staff, staffID int64, temporary string) error
 	// SetDisabled disables or re-enables an account (admin only; never deletes).
 	SetDisabled(ctx context.Context, actor Staff, staffID int64, disabled bool) error
+	// UnlockAccount lifts a failed-login lock (admin only), journaled.
+	UnlockAccount(ctx context.Context, actor Staff, staffID int64) error
 	// Approve authenticates a supervisor for req and returns the approval.
 	Approve(ctx context.Context, req ApprovalRequest, username, password, reason string) (Approval, error)
 }

@@ -47,7 +47,13 @@ type Staff struct {
 	Disabled    bool
 	MustChange  bool      // password was reset: change it at next login
 	LockedUntil time.Time // zero unless locked after failed logins
+	// FirstLogin is set by Login when the account never logged in before
+	// (a new account choosing its own password, not a reset one).
+	FirstLogin bool
 }
+
+// Locked reports whether the account is locked after failed logins at now.
+func (s Staff) Locked(now time.Time) bool { return now.Before(s.LockedUntil) }
 
 // NewStaff is the input for creating an account.
 type NewStaff struct {
@@ -106,4 +112,12 @@ func ValidatePassword(p string) error {
 }
 
 // ErrBadLogin is the one message for unknown user and wrong password alike.
-func ErrBadLogin() error { return Errorf(EUNAUTHORIZED, "用户名或密码错误") }
+// remaining > 0 warns how many attempts are left before the account locks
+// (还可尝试 N 次); a store must give unknown usernames the same warning as
+// real ones, so the message never tells which accounts exist.
+func ErrBadLogin(remaining int) error {
+	if remaining > 0 {
+		return Errorf(EUNAUTHORIZED, "用户名或密码错误，还可尝试 %d 次", remaining)
+	}
+	return Errorf(EUNAUTHORIZED, "用户名或密码错误")
+}

@@ -143,8 +143,7 @@ func (s *StaffService) authenticate(ctx context.Context, username, password stri
 		err := row.Scan(&st.ID, &st.Username, &st.Name, &role, &st.Disabled, &st.MustChange, &locked, &hash, &failed)
 		if errNoRows(err) {
 			ledger.CheckPassword(password, dummyHash)
-			authErr = ledger.ErrBadLogin()
-			_, err := t.append(0, "auth.login_failed", map[string]any{"reason": "unknown_user"}, 0)
+			authErr, err = t.unknownLoginFailed(username, set)
 			return err
 		} else if err != nil {
 			return internal("load staff", err)
@@ -155,8 +154,7 @@ func (s *StaffService) authenticate(ctx context.Context, username, password stri
 		}
 		now := t.now
 		if now.Before(st.LockedUntil) {
-			authErr = ledger.Errorf(ledger.ELOCKED, "登录失败次数过多，账户已锁定，请于 %s 后再试",
-				st.LockedUntil.In(set.Location()).Format("15:04:05"))
+			authErr = lockedError(st.LockedUntil, set)
 			return nil
 		}
 		if !ledger.CheckPassword(password, hash) {
@@ -175,7 +173,10 @@ func (s *StaffService) authenticate(ctx context.Context, username, password stri
 				kind, data["locked_until"] = "auth.locked", lockedUntil
 				s.db.log.Warn("account locked after failed logins", "staff_id", st.ID)
 			}
-			authErr = ledger.ErrBadLogin()
+			authErr = ledger.ErrBadLogin(set.MaxFailedLogins - failed)
+			if lockedUntil != "" {
+				authErr = lockedError(now.Add(set.LockDuration), set)
+			}
 			_, err := t.append(st.ID, kind, data, 0)
 			return err
 		}
@@ -205,10 +206,37 @@ func (s *StaffService) Login(ctx context.Context, username, password string) (le
 		return st, err
 	}
 	err = s.db.inTx(ctx, func(t *tx) error {
+		var before int
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM journal WHERE kind = 'auth.login' AND staff_id = ?", st.ID).Scan(&before); err != nil {
+			return internal("count logins", err)
+		}
+		st.FirstLogin = before == 0
 		_, err := t.append(st.ID, "auth.login", map[string]any{"staff_id": st.ID}, 0)
 		return err
 	})
 	return st, err
+}
+
+// UnlockAccount lifts the lock of an account locked after failed logins
+// (admin only), journaled as staff.unlocked.
+func (s *StaffService) UnlockAccount(ctx context.Context, actor ledger.Staff, staffID int64) error {
+	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(t *tx) error {
+		st, err := t.staffByID(staffID)
+		if err != nil {
+			return err
+		}
+		if !t.now.Before(st.LockedUntil) {
+			return ledger.Errorf(ledger.ECONFLICT, "%s 的账户未被锁定", st.Name)
+		}
+		if _, err := t.ExecContext(ctx, "UPDATE staff SET failed_count = 0, locked_until = '' WHERE id = ?", staffID); err != nil {
+			return internal("unlock staff", err)
+		}
+		_, err = t.append(actor.ID, "staff.unlocked", map[string]any{"staff_id": staffID}, 0)
+		return err
+	})
 }
 
 // Unlock re-checks the password of the staff member on duty after an idle lock.
