@@ -30,8 +30,8 @@ func TestAdminAddsResetsAndDisablesStaff(t *testing.T) {
 	if len(s.staff) != 5 || !strings.Contains(s.message.Text, "周新人") {
 		t.Fatalf("add: %q, %d accounts", s.message.Text, len(s.staff))
 	}
-	if !strings.Contains(staffLine(s.staff[4]), "待改密码") {
-		t.Fatalf("new account must change its password: %s", staffLine(s.staff[4]))
+	if !strings.Contains(s.line(s.staff[4]), "待改密码") {
+		t.Fatalf("new account must change its password: %s", s.line(s.staff[4]))
 	}
 	// Disable the clerk; accounts are never deleted.
 	for i, st := range s.staff {

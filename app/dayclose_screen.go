@@ -63,6 +63,7 @@ type dayCloseScreen struct {
 	progress dialog.Dialog         // shown while a report renders
 	lastFile string                // last report written
 	lastDone chan struct{}         // closed when the last report job ends (tests)
+	openDone chan struct{}         // closed when the last open attempt ends (tests)
 	closed   *ledger.DayClose      // last close done on this screen
 }
 
@@ -384,16 +385,35 @@ func (s *dayCloseScreen) run(interactive bool, title string, job func() (string,
 	}()
 }
 
-// open shows a saved report in the system's viewer.
+// open shows a saved report in the system's viewer. Without one (no PDF
+// viewer installed, xdg-open failing) it says where the file is: the
+// folder and the name, never 系统内部错误.
 func (s *dayCloseScreen) open(path string) {
-	uri, err := url.Parse(storage.NewFileURI(path).String())
-	if err != nil {
-		s.u.showError(fmt.Errorf("open report: %w", err))
-		return
+	u := s.u
+	openFile := u.cfg.OpenFile
+	if openFile == nil {
+		openFile = func(p string) error {
+			uri, err := url.Parse(storage.NewFileURI(p).String())
+			if err != nil {
+				return err
+			}
+			return u.app.OpenURL(uri)
+		}
 	}
-	if err := s.u.app.OpenURL(uri); err != nil {
-		s.u.showError(fmt.Errorf("open report: %w", err))
-	}
+	done := make(chan struct{})
+	s.openDone = done
+	go func() {
+		err := openFile(path)
+		fyne.Do(func() {
+			defer close(done)
+			if err == nil {
+				return
+			}
+			u.cfg.Logger.Warn("report not opened", "err", err)
+			u.info(T("无法打开报表"), T("本机没有可以打开此文件的程序。报表已保存：")+"\n"+
+				T("文件夹：%s", filepath.Dir(path))+"\n"+T("文件名：%s", filepath.Base(path)))
+		})
+	}()
 }
 
 // saveReport writes data to dir/name through a temporary file, creating

@@ -170,6 +170,7 @@ func cmpS(v, def string) string {
 type devicesScreen struct {
 	u    *UI
 	root fyne.CanvasObject
+	tabs *container.AppTabs
 
 	ports     *widget.Label
 	rescan    *widget.Button
@@ -218,28 +219,47 @@ func (u *UI) newDevicesScreen() screen {
 	s.jobs.Wrapping = fyne.TextWrapWord
 	s.retry = widget.NewButton(T("重试打印"), s.doRetry)
 
-	items := s.printer.items(T("打印机"))
-	items = append(items,
+	// One tab per device, each fitting without a long scroll; save and its
+	// message stay below the tabs, always in view.
+	for _, f := range []*portForm{s.printer, s.reader, s.scanner} {
+		f.name.OnSubmitted = func(string) { s.submit() }
+		f.baud.OnSubmitted = func(string) { s.submit() }
+	}
+	printerForm := widget.NewForm(append(s.printer.items(""),
 		widget.NewFormItem(T("纸宽"), s.width),
 		widget.NewFormItem("", s.raster),
-		widget.NewFormItem("", s.noStatus))
-	items = append(items, s.reader.items(T("读卡器"))...)
-	items = append(items, widget.NewFormItem(T("读卡器数据格式"), s.framing))
-	items = append(items, s.scanner.items(T("扫码枪"))...)
-	form := widget.NewForm(items...)
-	s.root = container.NewVScroll(container.NewVBox(
-		widget.NewLabelWithStyle(T("本机串口"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.ports, s.rescan, widget.NewSeparator(),
-		form, s.readOnly, container.NewHBox(s.save, s.testPage), s.message, widget.NewSeparator(),
-		widget.NewLabelWithStyle(T("读卡器诊断"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.cardInfo, s.statsInfo, s.rawInfo, widget.NewSeparator(),
-		widget.NewLabelWithStyle(T("打印队列"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.jobs, s.retry))
+		widget.NewFormItem("", s.noStatus))...)
+	readerForm := widget.NewForm(append(s.reader.items(""),
+		widget.NewFormItem(T("数据格式"), s.framing))...)
+	scannerForm := widget.NewForm(s.scanner.items("")...)
+	bold := fyne.TextStyle{Bold: true}
+	s.tabs = container.NewAppTabs(
+		container.NewTabItem(T("打印机"), container.NewVScroll(container.NewVBox(printerForm,
+			container.NewHBox(s.testPage)))),
+		container.NewTabItem(T("读卡器"), container.NewVScroll(container.NewVBox(readerForm, widget.NewSeparator(),
+			widget.NewLabelWithStyle(T("读卡器诊断"), fyne.TextAlignLeading, bold),
+			s.cardInfo, s.statsInfo, s.rawInfo))),
+		container.NewTabItem(T("扫码枪"), container.NewVScroll(container.NewVBox(scannerForm,
+			widget.NewLabel(T("键盘式扫码枪无需设置：扫码内容直接进入扫码框。"))))),
+		container.NewTabItem(T("本机串口"), container.NewVScroll(container.NewVBox(s.ports, container.NewHBox(s.rescan)))),
+		container.NewTabItem(T("打印队列"), container.NewVScroll(container.NewVBox(s.jobs, container.NewHBox(s.retry)))))
+	s.message.Wrapping = fyne.TextWrapWord
+	s.root = container.NewBorder(nil,
+		container.NewVBox(widget.NewSeparator(), s.readOnly,
+			container.NewBorder(nil, nil, s.save, nil, s.message)),
+		nil, nil, s.tabs)
 	return s
 }
 
 func (s *devicesScreen) content() fyne.CanvasObject { return s.root }
 func (s *devicesScreen) focus()                     {}
+
+// submit saves on Enter in a port field, for those who may.
+func (s *devicesScreen) submit() {
+	if s.canEdit() {
+		s.doSave()
+	}
+}
 
 // canEdit reports whether the staff on duty may change device settings.
 func (s *devicesScreen) canEdit() bool { return s.u.Staff().Role.CanApprove() }
@@ -485,6 +505,3 @@ func (s *devicesScreen) doRetry() {
 	}
 	s.refreshJobs()
 }
-
-// zhText formats a devices-screen string. These strings are not in the
-// translation tables yet (the English table is being reworked), so they

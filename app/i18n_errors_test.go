@@ -15,7 +15,9 @@ import (
 	"testing"
 	"unicode"
 
+	"servicedesk/app/printing"
 	"servicedesk/assets"
+	"servicedesk/devices"
 	"servicedesk/ledger"
 )
 
@@ -217,5 +219,24 @@ func TestEnglishErrorText(t *testing.T) {
 	}
 	if got := errText(ledger.ErrBadLogin(2)); hasHan(got) {
 		t.Fatalf("login error not translated: %q", got)
+	}
+}
+
+// TestDeviceLabelsTranslated: the printer and reader states and print
+// failure reasons the status bar and the receipt states show through T are
+// in both tables.
+func TestDeviceLabelsTranslated(t *testing.T) {
+	labels := []string{"未知", "未配置", "打印机未配置", printing.ReasonBadDocument}
+	for st := devices.StateOK; st <= devices.StateDisconnected; st++ {
+		labels = append(labels, st.Label())
+	}
+	for _, code := range []string{"en", "zh"} {
+		table := loadTable(t, code)
+		for _, l := range labels {
+			v, ok := table[l].(string)
+			if !ok || code == "en" && hasHan(v) {
+				t.Errorf("%s.json: device label %q = %q", code, l, v)
+			}
+		}
 	}
 }

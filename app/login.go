@@ -85,6 +85,7 @@ func (u *UI) doLogin() {
 // the forced password change after a reset).
 func (u *UI) startShift(st ledger.Staff) {
 	u.reloadSettings()
+	u.applyTheme()
 	u.mu.Lock()
 	u.staff = st
 	u.mu.Unlock()

@@ -54,7 +54,7 @@ func TestLoginFlow(t *testing.T) {
 	unknown := l.message.Text
 	h.login("li", "wrongpass1")
 	wrong := l.message.Text
-	if unknown != "用户名或密码错误" || wrong != unknown {
+	if unknown != "用户名或密码错误，还可尝试 4 次" || wrong != unknown {
 		t.Fatalf("messages: unknown=%q wrong=%q", unknown, wrong)
 	}
 	if l.password.Text != "" {
@@ -113,7 +113,7 @@ func TestIdleLockKeepsUnsavedInput(t *testing.T) {
 	lk := h.ui.lock
 	test.Type(lk.password, "wrongpass1")
 	test.Tap(lk.unlock)
-	if !h.ui.Locked() || lk.message.Text != "用户名或密码错误" {
+	if !h.ui.Locked() || lk.message.Text != "用户名或密码错误，还可尝试 4 次" {
 		t.Fatalf("wrong unlock: locked=%v msg=%q", h.ui.Locked(), lk.message.Text)
 	}
 	test.Type(lk.password, pw)

@@ -10,6 +10,7 @@ import (
 // reset it is forced before the counter opens.
 type changePasswordScreen struct {
 	root     fyne.CanvasObject
+	head     *widget.Label
 	old      *keyEntry
 	new1     *keyEntry
 	new2     *keyEntry
@@ -30,11 +31,16 @@ func (u *UI) showChangePassword(required bool) {
 	c.submit.Importance = widget.HighImportance
 	c.new2.OnSubmitted = func(string) { u.doChangePassword() }
 	head := T("修改密码")
-	if required {
+	if required && u.Staff().FirstLogin {
+		head = T("首次登录：请设置新密码")
+	} else if required {
 		head = T("密码已被重置，请先设置新密码")
 	}
+	c.head = widget.NewLabelWithStyle(head, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	c.old.OnSubmitted = func(string) { u.win.Canvas().Focus(c.new1) }
+	c.new1.OnSubmitted = func(string) { u.win.Canvas().Focus(c.new2) }
 	items := []fyne.CanvasObject{
-		widget.NewLabelWithStyle(head, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		c.head,
 		widget.NewForm(
 			widget.NewFormItem(T("当前密码"), c.old),
 			widget.NewFormItem(T("新密码"), c.new1),

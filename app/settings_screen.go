@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type settingsScreen struct {
 	prices   *widget.Entry
 	reports  *keyEntry
 	language *widget.Select
+	theme    *widget.Select
 	save     *widget.Button
 	message  *widget.Label
 }
@@ -45,6 +47,11 @@ func (u *UI) newSettingsScreen() screen {
 	s.prices.SetMinRowsVisible(4)
 	s.reports = u.newKeyEntry(T("留空则不自动生成；如 /home/desk/reports 或 D:\\日结"))
 	s.language = widget.NewSelect([]string{"中文", "English"}, nil)
+	s.theme = widget.NewSelect([]string{T("跟随系统"), T("浅色"), T("深色")}, nil)
+	// Enter in any one-line field saves the form.
+	for _, e := range []*keyEntry{s.mall, s.counter, s.deposit, s.overdue, s.idle, s.failures, s.lockMin, s.reports} {
+		e.OnSubmitted = func(string) { s.doSave() }
+	}
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 	s.save = widget.NewButton(T("保存设置"), s.doSave)
@@ -59,7 +66,8 @@ func (u *UI) newSettingsScreen() screen {
 		widget.NewFormItem(T("账户锁定时长（分钟）"), s.lockMin),
 		widget.NewFormItem(T("雨伞损坏赔偿价目"), s.prices),
 		widget.NewFormItem(T("日结时自动保存 PDF 的文件夹"), s.reports),
-		widget.NewFormItem(T("界面语言（重启后生效）"), s.language))
+		widget.NewFormItem(T("界面语言（重启后生效）"), s.language),
+		widget.NewFormItem(T("界面配色"), s.theme))
 	s.root = container.NewVScroll(container.NewVBox(form, s.save, s.message))
 	return s
 }
@@ -92,7 +100,11 @@ func (s *settingsScreen) refresh() {
 	} else {
 		s.language.SetSelectedIndex(0)
 	}
+	s.theme.SetSelectedIndex(slices.Index(themeChoices, set.Theme))
 }
+
+// themeChoices are the settings' theme values in the picker's order.
+var themeChoices = []string{themeSystem, themeLight, themeDark}
 
 // parseSettings reads the form over the stored settings; bad input is an
 // EINVALID error naming the field.
@@ -141,6 +153,9 @@ func (s *settingsScreen) parseSettings(set ledger.Settings) (ledger.Settings, er
 	if s.language.SelectedIndex() == 1 {
 		set.Language = "en"
 	}
+	if i := s.theme.SelectedIndex(); i >= 0 {
+		set.Theme = themeChoices[i]
+	}
 	return set, nil
 }
 
@@ -160,6 +175,7 @@ func (s *settingsScreen) doSave() {
 		return
 	}
 	s.u.reloadSettings()
+	s.u.applyTheme()
 	s.message.Importance = widget.SuccessImportance
 	s.message.SetText(fmt.Sprint(T("设置已保存")))
 	s.u.showShell()

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -27,6 +28,7 @@ type staffScreen struct {
 	temp     *keyEntry
 	reset    *widget.Button
 	disable  *widget.Button
+	unlock   *widget.Button
 	message  *widget.Label
 }
 
@@ -47,29 +49,52 @@ func (u *UI) newStaffScreen() screen {
 	s.message.Wrapping = fyne.TextWrapWord
 	s.add = widget.NewButton(T("添加员工"), s.doAdd)
 	s.add.Importance = widget.HighImportance
+	// Enter in any field of the form adds the account.
+	for _, e := range []*keyEntry{s.username, s.name, s.password} {
+		e.OnSubmitted = func(string) { s.doAdd() }
+	}
 	s.list = widget.NewList(func() int { return len(s.staff) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(staffLine(s.staff[i])) })
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.SetText(s.line(s.staff[i]))
+			l.Importance = widget.MediumImportance
+			if s.staff[i].Locked(u.cfg.Now()) {
+				l.Importance = widget.DangerImportance
+			}
+			l.Refresh()
+		})
 	s.list.OnSelected = func(i widget.ListItemID) { s.selected = i; s.updateButtons() }
 	s.temp = u.newPasswordEntry(T("临时密码"))
+	s.temp.OnSubmitted = func(string) { s.doReset() }
 	s.reset = widget.NewButton(T("重置密码"), s.doReset)
 	s.disable = widget.NewButton(T("停用账户"), s.doDisable)
+	s.unlock = widget.NewButton(T("解锁"), s.doUnlock)
 	form := widget.NewForm(
 		widget.NewFormItem(T("用户名"), s.username),
 		widget.NewFormItem(T("姓名"), s.name),
 		widget.NewFormItem(T("角色"), s.role),
 		widget.NewFormItem(T("初始密码"), s.password))
-	actions := container.NewBorder(nil, nil, nil, container.NewHBox(s.reset, s.disable), s.temp)
+	actions := container.NewBorder(nil, nil, nil, container.NewHBox(s.reset, s.disable, s.unlock), s.temp)
 	s.root = container.NewBorder(container.NewVBox(form, s.add, s.message, widget.NewSeparator(), actions), nil, nil, nil, s.list)
 	return s
 }
 
-// staffLine is one row of the account list.
-func staffLine(st ledger.Staff) string {
+// line is one row of the account list.
+func (s *staffScreen) line(st ledger.Staff) string {
+	return staffLine(st, s.u.cfg.Now(), s.u.settings.Location())
+}
+
+// staffLine is one row of the account list at now: a locked account says
+// 已锁定 and until when.
+func staffLine(st ledger.Staff, now time.Time, loc *time.Location) string {
 	state := T("在用")
-	if st.Disabled {
+	switch {
+	case st.Disabled:
 		state = T("已停用")
-	} else if st.MustChange {
+	case st.Locked(now):
+		state = T("已锁定（至 %s）", st.LockedUntil.In(loc).Format("15:04"))
+	case st.MustChange:
 		state = T("待改密码")
 	}
 	return fmt.Sprintf("%-12s %s · %s · %s", st.Username, st.Name, T(st.Role.Label()), state)
@@ -94,10 +119,12 @@ func (s *staffScreen) updateButtons() {
 	if s.selected < 0 || s.selected >= len(s.staff) {
 		s.reset.Disable()
 		s.disable.Disable()
+		s.unlock.Disable()
 		return
 	}
 	s.reset.Enable()
 	s.disable.Enable()
+	setEnabled(s.unlock, s.staff[s.selected].Locked(s.u.cfg.Now()))
 	if s.staff[s.selected].Disabled {
 		s.disable.SetText(T("重新启用"))
 	} else {
@@ -121,8 +148,26 @@ func (s *staffScreen) doAdd() {
 	s.username.SetText("")
 	s.name.SetText("")
 	s.password.SetText("")
+	s.role.SetSelectedIndex(0) // the next account starts as a clerk again
 	s.message.Importance = widget.SuccessImportance
 	s.message.SetText(T("已添加员工 %s", st.Name))
+	s.refresh()
+	s.focus()
+}
+
+// doUnlock lifts the selected account's failed-login lock (journaled).
+func (s *staffScreen) doUnlock() {
+	if s.selected < 0 || s.selected >= len(s.staff) {
+		return
+	}
+	st := s.staff[s.selected]
+	if err := s.u.svc.Staff.UnlockAccount(s.u.ctx, s.u.Staff(), st.ID); err != nil {
+		s.message.Importance = widget.DangerImportance
+		s.message.SetText(errText(err))
+		return
+	}
+	s.message.Importance = widget.SuccessImportance
+	s.message.SetText(T("已解锁 %s 的账户", st.Name))
 	s.refresh()
 }
 

@@ -65,6 +65,9 @@ type Config struct {
 	// Changed is called after every change of state (e.g. to wake the print
 	// worker); nil for none.
 	Changed func()
+	// OpenFile shows a file (a report) in the system's viewer and returns
+	// an error when that failed; nil means the toolkit's OpenURL.
+	OpenFile func(path string) error
 	// Devices backs the devices screen (ports, reader diagnostics, test
 	// page, re-opening devices after a save); nil means no devices wired.
 	Devices DevicePanel
@@ -129,6 +132,7 @@ func (u *UI) Start() error {
 		return err
 	}
 	u.settings = set
+	u.applyTheme()
 	need, err := u.svc.Staff.NeedsSetup(u.ctx)
 	if err != nil {
 		return err

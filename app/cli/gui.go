@@ -202,7 +202,10 @@ func (e env) gui(args []string) (code int) {
 	app.ApplyTheme(a)
 	w := a.NewWindow(wmClass)
 	title := "服务台 Service Desk " + version.String()
-	w.Resize(fyne.NewSize(1280, 800))
+	// Until the driver runs and the screen is known: a size that fits the
+	// smallest counter screen (1024×768 with a task bar); then the window
+	// takes the screen's work area (fitToScreen, when the window is up).
+	w.Resize(fyne.NewSize(1000, 660))
 	devs, worker, err := newDeskDevices(log, svc)
 	if err != nil {
 		return e.startupFailed(sl, "", startupProblem{what: "无法准备打印队列", todo: "重新启动服务台；仍然不行请联系信息部。", err: err, code: exitInternal})
@@ -215,6 +218,7 @@ func (e env) gui(args []string) (code int) {
 		CardReader: devs.ReaderState,
 		Changed:    worker.Wake,
 		Devices:    devs,
+		OpenFile:   openFileFunc(),
 	})
 	routeDevices(devs, u)
 	if err := u.Start(); err != nil {
@@ -235,6 +239,7 @@ func (e env) gui(args []string) (code int) {
 		if windowCreated(w) {
 			windowUp = true
 			w.SetTitle(title)
+			fitToScreen(w)
 			log.Info("window open", "title", title)
 		}
 	})
