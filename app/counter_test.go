@@ -143,13 +143,18 @@ func TestPrintStateFollowsTheWorker(t *testing.T) {
 	if s.printInfo.Text != "押金卡 "+l.ReceiptNo+"：已打印" {
 		t.Fatalf("return panel: %q", s.printInfo.Text)
 	}
-	// A reprint waits while the printer is fine: 打印中.
+	// A reprint waits while the printer is fine: 等待打印, then 打印中
+	// while it is being sent.
 	if _, err := h.svc.Print.Reprint(h.ui.ctx, h.ui.Staff(), l.ReceiptNo); err != nil {
 		t.Fatal(err)
 	}
 	jobs, _ := h.svc.Print.Pending(h.ui.ctx)
-	if text, _ := h.ui.jobState(jobs[0]); text != "打印中" {
+	if text, _ := h.ui.jobState(jobs[0]); text != "等待打印" {
 		t.Fatalf("queued job state = %q", text)
+	}
+	jobs[0].State = ledger.PrintSending
+	if text, _ := h.ui.jobState(jobs[0]); text != "打印中" {
+		t.Fatalf("sending job state = %q", text)
 	}
 }
 

@@ -226,7 +226,10 @@ func TestEnglishErrorText(t *testing.T) {
 // failure reasons the status bar and the receipt states show through T are
 // in both tables.
 func TestDeviceLabelsTranslated(t *testing.T) {
-	labels := []string{"未知", "未配置", "打印机未配置", printing.ReasonBadDocument}
+	labels := []string{"未知", "未配置", "打印机未配置", "打印失败", printing.ReasonBadDocument}
+	for _, st := range []ledger.PrintJobState{ledger.PrintQueued, ledger.PrintSending, ledger.PrintPrinted, ledger.PrintFailed} {
+		labels = append(labels, st.Label())
+	}
 	for st := devices.StateOK; st <= devices.StateDisconnected; st++ {
 		labels = append(labels, st.Label())
 	}

@@ -19,12 +19,15 @@ func (u *UI) receiptState(receiptNo string) (string, widget.Importance) {
 	return u.jobState(job)
 }
 
-// jobState describes one print job: printed, waiting for a printer that
-// is fine (打印中), or not printed with the last failure or the printer's
-// trouble as the reason (未打印：缺纸).
+// jobState describes one print job: 已打印; 打印中 while an attempt is
+// under way; 未打印 with the last failure or the printer's trouble as the
+// reason (未打印：缺纸); 等待打印 while queued for a printer that is fine.
 func (u *UI) jobState(job ledger.PrintJob) (string, widget.Importance) {
-	if !job.PrintedAt.IsZero() {
-		return T("已打印"), widget.SuccessImportance
+	if job.State == ledger.PrintPrinted || !job.PrintedAt.IsZero() {
+		return T(ledger.PrintPrinted.Label()), widget.SuccessImportance
+	}
+	if job.State == ledger.PrintSending {
+		return T(ledger.PrintSending.Label()), widget.MediumImportance
 	}
 	reason := job.LastError
 	if u.cfg.Printer == nil {
@@ -37,7 +40,7 @@ func (u *UI) jobState(job ledger.PrintJob) (string, widget.Importance) {
 	if reason != "" {
 		return T("未打印：%s", T(reason)), widget.DangerImportance
 	}
-	return T("打印中"), widget.MediumImportance
+	return T(ledger.PrintQueued.Label()), widget.MediumImportance
 }
 
 // printWatcher is a screen that shows print states.

@@ -233,6 +233,7 @@ func (w *Worker) Drain(ctx context.Context) (done bool, err error) {
 			}
 			w.cfg.Logger.Warn("print job failed", "job", job.ID, "reason", f.Reason, "sent", f.Sent, "total", f.Total, "err", err)
 			w.fail(ctx, job.ID, f)
+			changed = true // the screens show 未打印 with the reason
 			if ctx.Err() != nil {
 				return false, ctx.Err()
 			}
