@@ -3,6 +3,8 @@
 // end-of-day ledger PDF.
 package receipts
 
+import "strings"
+
 // Align is the horizontal alignment of a line.
 type Align int
 
@@ -21,6 +23,8 @@ type Line struct {
 	Bold   bool
 	Double bool // double width and height (headings)
 	Align  Align
+	// Rule is a separator across the paper; Text and Amount are unused.
+	Rule bool `json:",omitempty"`
 }
 
 // Document is a receipt independent of any device: a list of lines, an
@@ -52,7 +56,9 @@ func (d Document) Text() []string {
 		}
 	}
 	for _, l := range d.Lines {
-		if l.Amount != "" {
+		if l.isRule() {
+			out = append(out, strings.Repeat("-", Width58mm))
+		} else if l.Amount != "" {
 			out = append(out, l.Text+" "+l.Amount)
 		} else {
 			out = append(out, l.Text)

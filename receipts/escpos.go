@@ -3,7 +3,6 @@ package receipts
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Paper widths in columns of the standard 12×24 font.
@@ -150,34 +149,14 @@ func (e *escposWriter) style(bold, double bool) {
 	}
 }
 
-// line prints one document line. An amount is right-aligned to the paper
-// width; if text and amount do not fit together the amount goes on a line
-// of its own.
+// line prints one document line laid out for the paper width (wrapped,
+// rules across the paper, amounts right-aligned; see layoutLine).
 func (e *escposWriter) line(l Line) {
-	e.style(l.Bold, l.Double)
-	text := e.g.appendText(nil, l.Text)
-	if l.Amount == "" {
-		e.align(l.Align)
-		e.buf = append(append(e.buf, text...), lf)
-		return
+	e.style(l.Bold && !l.isRule(), l.Double)
+	for _, p := range layoutLine(l, e.width) {
+		e.align(p.align)
+		e.buf = append(e.g.appendText(e.buf, p.text), lf)
 	}
-	width := e.width
-	if l.Double {
-		width /= 2
-	}
-	amount := e.g.appendText(nil, l.Amount)
-	e.align(Left)
-	if len(text)+1+len(amount) > width {
-		e.buf = append(append(e.buf, text...), lf)
-		text = nil
-	}
-	pad := max(width-len(text)-len(amount), 1)
-	if len(text) == 0 {
-		pad = max(width-len(amount), 0)
-	}
-	e.buf = append(e.buf, text...)
-	e.buf = append(e.buf, strings.Repeat(" ", pad)...)
-	e.buf = append(append(e.buf, amount...), lf)
 }
 
 func boolByte(b bool) byte {

@@ -1,12 +1,15 @@
 package receipts
 
 import (
+	"strings"
 	"testing"
 )
 
 // FuzzEncodeESCPOS checks the round trip: whatever the document holds, the
-// stream decodes, prints the printable form of every line, carries the QR
-// payload unchanged and ends with a cut.
+// stream decodes, prints the printable form of every line (wrapped: only
+// whitespace may differ), no printed line is wider than the paper (58 mm,
+// or 80 mm when align has bit 2 set; double size counts twice), the QR
+// payload is unchanged and the stream ends with a cut.
 func FuzzEncodeESCPOS(f *testing.F) {
 	f.Add("押金", "¥50.00", "SD1.U.000231.Zk3p", "凭证号 U-000231", true, false, false, uint8(0))
 	f.Add("伞😀𠀀\x1b@", "", "", "", false, true, true, uint8(1))
@@ -21,7 +24,11 @@ func FuzzEncodeESCPOS(f *testing.F) {
 			QRCaption: caption,
 			Copy:      copyMark,
 		}
-		b, err := EncodeESCPOS(doc, ESCPOSOptions{})
+		width := Width58mm
+		if align&4 != 0 {
+			width = Width80mm
+		}
+		b, err := EncodeESCPOS(doc, ESCPOSOptions{Width: width})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,8 +40,18 @@ func FuzzEncodeESCPOS(f *testing.F) {
 		for i := range want {
 			want[i] = PrintableText(want[i])
 		}
-		if got, w := NormalizedText(d.Texts()), NormalizedText(want); got != w {
+		squash := func(lines []string) string { return strings.Join(strings.Fields(strings.Join(lines, " ")), "") }
+		if got, w := squash(d.Texts()), squash(want); got != w {
 			t.Fatalf("printed %q, want %q", got, w)
+		}
+		for _, l := range d.Lines {
+			cols := TextColumns(l.Text)
+			if l.Double {
+				cols *= 2
+			}
+			if cols > width {
+				t.Fatalf("printed line %q is %d columns on %d-column paper", l.Text, cols, width)
+			}
 		}
 		if d.QR() != qr {
 			t.Fatalf("QR %q, want %q", d.QR(), qr)

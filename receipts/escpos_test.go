@@ -53,7 +53,8 @@ func TestEncodeESCPOSUmbrellaNative(t *testing.T) {
 		"时间: 2025-07-14 15:42",
 		"伞号: U-0231",
 		"押金" + strings.Repeat(" ", 32-4-7) + "￥50.00",
-		"归还时请出示本凭证，雨伞完好全额退还押金；",
+		"归还时请出示本凭证，", // 42 columns: wrapped to the 32-column paper
+		"雨伞完好全额退还押金；",
 		"损坏按价赔偿，遗失押金不退。",
 		"",
 		"凭证号 U-000231",

@@ -1,7 +1,6 @@
 package receipts
 
 import (
-	"strings"
 	"time"
 
 	"servicedesk/ledger"
@@ -13,10 +12,6 @@ const (
 	UmbrellaLendRule = "凭此押金卡归还雨伞，押金全额退还；雨伞损坏按价赔偿；遗失或未归还的，押金不予退还。"
 	StrollerLendRule = "此爱心童车仅限在广场内使用，离开广场前请到总服务台归还。"
 )
-
-// receiptCols is the width the receipt text is wrapped to: 58 mm paper,
-// 32 columns, a CJK character taking two.
-const receiptCols = 32
 
 // LendingInfo is what a lending receipt prints. Phone should already be
 // masked; the builders mask it again (MaskPhone is idempotent) so a whole
@@ -99,7 +94,7 @@ func receiptHead(in LendingInfo, title, timeLabel, itemLabel string) Document {
 		{Text: in.Mall, Double: true, Align: Center},
 		{Text: title, Bold: true, Align: Center},
 		{Text: in.Counter, Align: Center},
-		{Text: strings.Repeat("-", receiptCols)},
+		Separator(),
 		{Text: "单号：" + in.ReceiptNo},
 		{Text: timeLabel + "：" + in.Time.In(loc).Format("2006-01-02 15:04")},
 		{Text: itemLabel + "：" + in.ItemNo, Bold: true},
@@ -113,7 +108,7 @@ func receiptHead(in LendingInfo, title, timeLabel, itemLabel string) Document {
 
 // receiptFoot adds the separator and the QR token.
 func receiptFoot(d Document, in LendingInfo) Document {
-	d.Lines = append(d.Lines, Line{Text: strings.Repeat("-", receiptCols)})
+	d.Lines = append(d.Lines, Separator())
 	if in.Token != "" {
 		d.QR = in.Token
 		d.QRCaption = in.Token
@@ -121,39 +116,6 @@ func receiptFoot(d Document, in LendingInfo) Document {
 	return d
 }
 
-// rule wraps a rule text for the paper width, breaking after Chinese
-// punctuation where it can.
-func rule(text string) []Line {
-	var lines []Line
-	for _, s := range wrapCols(text, receiptCols) {
-		lines = append(lines, Line{Text: s})
-	}
-	return lines
-}
-
-// wrapCols splits s into lines of at most cols display columns (CJK count
-// two), preferring to break after "，；。！".
-func wrapCols(s string, cols int) []string {
-	var lines []string
-	var cur []rune
-	brk := -1 // index in cur just after the last preferred break
-	for _, c := range s {
-		if displayWidth(string(append(cur, c))) > cols && len(cur) > 0 {
-			cut := len(cur)
-			if brk > 0 {
-				cut = brk
-			}
-			lines = append(lines, string(cur[:cut]))
-			cur = append([]rune(nil), cur[cut:]...)
-			brk = -1
-		}
-		cur = append(cur, c)
-		if strings.ContainsRune("，；。！", c) {
-			brk = len(cur)
-		}
-	}
-	if len(cur) > 0 {
-		lines = append(lines, string(cur))
-	}
-	return lines
-}
+// rule is a paragraph of rules for the customer; the encoder wraps it to
+// the paper, breaking after Chinese punctuation where it can.
+func rule(text string) []Line { return []Line{{Text: text}} }

@@ -34,9 +34,13 @@ func assertHas(t *testing.T, d Document, wants ...string) {
 	if strings.Contains(flat, "13812341234") {
 		t.Errorf("receipt shows the whole phone number:\n%s", text)
 	}
-	for _, l := range d.Lines {
-		if w := displayWidth(l.Text); !l.Double && l.Amount == "" && w > receiptCols {
-			t.Errorf("line %q is %d columns, wider than 58 mm paper", l.Text, w)
+	for _, width := range []int{Width58mm, Width80mm} {
+		for _, l := range d.Lines {
+			for _, p := range layoutLine(l, width) {
+				if w := columnsOf(p.text); l.Double && 2*w > width || w > width {
+					t.Errorf("line %q is %d columns, wider than %d-column paper", p.text, w, width)
+				}
+			}
 		}
 	}
 }
@@ -79,15 +83,63 @@ func TestStrollerReceipts(t *testing.T) {
 	assertHas(t, StrollerReturnReceipt(in), "爱心童车归还凭证", "状态 已还", "童车编号：S-03")
 }
 
-func TestWrapCols(t *testing.T) {
-	got := wrapCols(UmbrellaLendRule, receiptCols)
+func TestWrapColumns(t *testing.T) {
+	got := wrapColumns(UmbrellaLendRule, Width58mm)
 	if strings.Join(got, "") != UmbrellaLendRule {
-		t.Fatalf("wrapCols lost text: %q", got)
+		t.Fatalf("wrapColumns lost text: %q", got)
 	}
 	if got[0] != "凭此押金卡归还雨伞，" || got[1] != "押金全额退还；雨伞损坏按价赔偿；" {
 		t.Errorf("lines %q; want breaks after punctuation", got)
 	}
-	if got := wrapCols(strings.Repeat("a", 70), 32); len(got) != 3 || got[2] != "aaaaaa" {
+	if got := wrapColumns(strings.Repeat("a", 70), 32); len(got) != 3 || got[2] != "aaaaaa" {
 		t.Errorf("ascii wrap = %q", got)
+	}
+	if got := wrapColumns("Service Desk at the north gate", 16); strings.Join(got, "|") != "Service Desk at|the north gate" {
+		t.Errorf("word wrap = %q", got)
+	}
+	if got := wrapColumns("", 32); len(got) != 1 || got[0] != "" {
+		t.Errorf("empty = %q", got)
+	}
+	// An odd width never splits a Chinese character.
+	if got := wrapColumns("一二三", 5); strings.Join(got, "|") != "一二|三" {
+		t.Errorf("odd width = %q", got)
+	}
+}
+
+func TestLayoutLine(t *testing.T) {
+	texts := func(ls []printedLine) string {
+		var s []string
+		for _, l := range ls {
+			s = append(s, l.text)
+		}
+		return strings.Join(s, "|")
+	}
+	for _, c := range []struct {
+		line  Line
+		width int
+		want  string
+	}{
+		{Separator(), 32, strings.Repeat("-", 32)},
+		{Separator(), 48, strings.Repeat("-", 48)},
+		{Line{Text: strings.Repeat("-", 32)}, 48, strings.Repeat("-", 48)}, // queued before rules followed the paper
+		{Line{Text: "押金", Amount: "￥50.00"}, 32, "押金" + strings.Repeat(" ", 32-4-7) + "￥50.00"},
+		{Line{Text: "押金", Amount: "￥50.00"}, 48, "押金" + strings.Repeat(" ", 48-4-7) + "￥50.00"},
+		// A long label wraps; the amount stays on its last line.
+		{Line{Text: "损坏赔偿（伞骨折断且伞面严重破损无法修复）", Amount: "-￥50.00"}, 32,
+			"损坏赔偿（伞骨折断且伞面严重破损|无法修复）" + strings.Repeat(" ", 32-10-8) + "-￥50.00"},
+		// No room beside the last line: the amount goes on its own.
+		{Line{Text: "损坏赔偿（伞骨折断且伞面严重破损无法修复的一二三四五六七）", Amount: "-￥50.00"}, 32,
+			"损坏赔偿（伞骨折断且伞面严重破损|无法修复的一二三四五六七）|" + strings.Repeat(" ", 32-8) + "-￥50.00"},
+		// Breaks after punctuation when it can.
+		{Line{Text: "损坏赔偿（伞骨，折断且伞面严重破损无法修复）", Amount: "-￥50.00"}, 32,
+			"损坏赔偿（伞骨，|折断且伞面严重破损无法修复）|" + strings.Repeat(" ", 24) + "-￥50.00"},
+		// Double size: half the columns.
+		{Line{Text: "星光天地购物中心总服务台", Double: true}, 32, "星光天地购物中心|总服务台"},
+		{Line{Text: "星光天地购物中心总服务台", Double: true}, 48, "星光天地购物中心总服务台"},
+		{Line{Text: ""}, 32, ""},
+	} {
+		if got := texts(layoutLine(c.line, c.width)); got != c.want {
+			t.Errorf("%+v at %d:\n got %q\nwant %q", c.line, c.width, got, c.want)
+		}
 	}
 }

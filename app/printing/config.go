@@ -30,7 +30,8 @@ const TestPageQR = "SERVICEDESK-PRINT-TEST"
 
 // TestPage is a Chinese test page: headings, a ruler for the paper width,
 // a money column, the line settings and a QR code, so one print shows that
-// GB18030 text, alignment, the QR engine and the cutter work.
+// GB18030 text, alignment, the QR engine and the cutter work. Every line
+// fits 58 mm paper (a long /dev/serial/by-id/… port name wraps).
 func TestPage(now time.Time, counter string, port devices.PortConfig, opt receipts.ESCPOSOptions) receipts.Document {
 	width := opt.Width
 	if width == 0 {
@@ -61,9 +62,11 @@ func TestPage(now time.Time, counter string, port devices.PortConfig, opt receip
 			{Text: "押金", Amount: "￥50.00"},
 			{Text: "时间: " + now.Format("2006-01-02 15:04:05")},
 			{Text: "右对齐", Align: receipts.Right},
+			receipts.Separator(),
+			{Text: "扫描下方二维码应显示：", Align: receipts.Center},
 		},
 		QR:        TestPageQR,
-		QRCaption: "扫码应显示 " + TestPageQR,
+		QRCaption: TestPageQR,
 	}
 }
 

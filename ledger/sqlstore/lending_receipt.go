@@ -51,7 +51,7 @@ func returnDocument(set ledger.Settings, l ledger.Loan, actor ledger.Staff) rece
 			break
 		}
 	}
-	sep := receipts.Line{Text: strings.Repeat("-", 32)}
+	sep := receipts.Separator()
 	lines := append([]receipts.Line(nil), doc.Lines[:cut]...)
 	switch {
 	case l.Status == ledger.LoanLost:

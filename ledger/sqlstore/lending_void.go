@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"servicedesk/ledger"
 	"servicedesk/receipts"
@@ -64,7 +63,7 @@ func (s *LendingService) Void(ctx context.Context, actor ledger.Staff, loanID in
 // voidDocument is the slip handed over with the refunded deposit.
 func voidDocument(set ledger.Settings, l ledger.Loan, actor ledger.Staff) receipts.Document {
 	loc := set.Location()
-	sep := receipts.Line{Text: strings.Repeat("-", 32)}
+	sep := receipts.Separator()
 	lines := []receipts.Line{
 		{Text: set.MallName, Bold: true, Double: true, Align: receipts.Center},
 		{Text: l.Kind.Label() + "冲正单", Bold: true, Align: receipts.Center},
