@@ -34,26 +34,44 @@ type ReaderDiag struct {
 	Configured, Connected bool
 	Stats                 devices.FrameStats
 	Raw                   []byte // last bytes received, oldest first
-	LastCard              string
+	LastCard              devices.Card
 }
 
 // CardClaimer is a screen that takes card reads while it is open (the
 // point-card screen). Reads nobody claims go to the scan-box handler.
 type CardClaimer interface {
-	ClaimCard(id string) bool
+	ClaimCard(c devices.Card) bool
+}
+
+// cardText shows a card's number with the forms printed on the card:
+// "0A00C3F5E1（卡面 0012842465 / 195,62945）".
+func cardText(c devices.Card) string {
+	if c.ID == "" {
+		return "—"
+	}
+	f, ok := c.Forms()
+	if !ok {
+		return c.ID
+	}
+	printed := f
+	printed.Hex = ""
+	if f.Hex == "" {
+		return printed.String()
+	}
+	return T("%s（卡面 %s）", f.Hex, printed.String())
 }
 
 // HandleCard routes a card read from the serial reader. Device goroutines
 // call it through fyne.Do.
-func (u *UI) HandleCard(id string) {
+func (u *UI) HandleCard(c devices.Card) {
 	if u.shell == nil || u.Locked() || u.win.Content() != u.shell.root {
 		return
 	}
 	if s, ok := u.shell.screens["devices"].(*devicesScreen); ok {
-		s.lastCard = id
+		s.lastCard = c
 		s.refreshReader()
 	}
-	if c, ok := u.shell.screens[u.shell.current].(CardClaimer); ok && c.ClaimCard(id) {
+	if cl, ok := u.shell.screens[u.shell.current].(CardClaimer); ok && cl.ClaimCard(c) {
 		return
 	}
 	if u.shell.current == "devices" {
@@ -61,7 +79,7 @@ func (u *UI) HandleCard(id string) {
 	}
 	// No service takes cards yet: say what was read instead of treating
 	// the card number as a receipt code.
-	u.info(T("读卡"), T("读到卡号 %s。目前没有使用读卡器的业务（积分卡尚未开放）。", id))
+	u.info(T("读卡"), T("读到卡号 %s。目前没有使用读卡器的业务（积分卡尚未开放）。", cardText(c)))
 }
 
 // HandleScan opens the record behind a code from the serial QR scanner, as
@@ -185,7 +203,10 @@ type devicesScreen struct {
 	testPage  *widget.Button
 	message   *widget.Label
 	readOnly  *widget.Label
-	lastCard  string
+	lastCard  devices.Card
+	cardCheck *widget.Entry // a card number typed from the card, checked against the last read
+	cardMatch *widget.Label
+	checkBtn  *widget.Button
 	testDone  chan struct{} // closed when the last test page finished (tests wait on it)
 	cardInfo  *widget.Label
 	rawInfo   *widget.Label
@@ -215,6 +236,12 @@ func (u *UI) newDevicesScreen() screen {
 	s.rawInfo = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.rawInfo.Wrapping = fyne.TextWrapBreak
 	s.statsInfo = widget.NewLabel("")
+	s.cardCheck = widget.NewEntry()
+	s.cardCheck.SetPlaceHolder(T("卡面号码：10 位数字、3+5 位（如 195,62945）或 10 位十六进制"))
+	s.cardCheck.OnSubmitted = func(string) { s.doCheckCard() }
+	s.checkBtn = widget.NewButton(T("核对"), s.doCheckCard)
+	s.cardMatch = widget.NewLabel("")
+	s.cardMatch.Wrapping = fyne.TextWrapWord
 	s.jobs = widget.NewLabel("")
 	s.jobs.Wrapping = fyne.TextWrapWord
 	s.retry = widget.NewButton(T("重试打印"), s.doRetry)
@@ -238,7 +265,8 @@ func (u *UI) newDevicesScreen() screen {
 			container.NewHBox(s.testPage)))),
 		container.NewTabItem(T("读卡器"), container.NewVScroll(container.NewVBox(readerForm, widget.NewSeparator(),
 			widget.NewLabelWithStyle(T("读卡器诊断"), fyne.TextAlignLeading, bold),
-			s.cardInfo, s.statsInfo, s.rawInfo))),
+			s.cardInfo, s.statsInfo, s.rawInfo,
+			container.NewBorder(nil, nil, widget.NewLabel(T("核对卡号")), s.checkBtn, s.cardCheck), s.cardMatch))),
 		container.NewTabItem(T("扫码枪"), container.NewVScroll(container.NewVBox(scannerForm,
 			widget.NewLabel(T("键盘式扫码枪无需设置：扫码内容直接进入扫码框。"))))),
 		container.NewTabItem(T("本机串口"), container.NewVScroll(container.NewVBox(s.ports, container.NewHBox(s.rescan)))),
@@ -337,7 +365,7 @@ func (s *devicesScreen) refreshReader() {
 		d = s.u.cfg.Devices.Reader()
 	}
 	last := s.lastCard
-	if last == "" {
+	if last.ID == "" {
 		last = d.LastCard
 	}
 	state := T("未配置")
@@ -347,8 +375,8 @@ func (s *devicesScreen) refreshReader() {
 			state = T("正常")
 		}
 	}
-	s.cardInfo.SetText(T("读卡器：%s　最近读卡：%s", state, orDash(last)))
-	s.statsInfo.SetText(T("有效 %d　重复 %d　校验错 %d　杂散字节 %d", d.Stats.Good, d.Stats.Repeats, d.Stats.BadChecksum, d.Stats.NoiseBytes))
+	s.cardInfo.SetText(T("读卡器：%s　最近读卡：%s", state, cardText(last)))
+	s.statsInfo.SetText(T("有效 %d　重复 %d　校验错 %d　杂散字节 %d　丢弃行 %d", d.Stats.Good, d.Stats.Repeats, d.Stats.BadChecksum, d.Stats.NoiseBytes, d.Stats.BadLines))
 	raw := strings.ToUpper(hex.EncodeToString(d.Raw))
 	var spaced []string
 	for i := 0; i < len(raw); i += 2 {
@@ -362,6 +390,29 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// doCheckCard checks a number typed from a card (any form printed on
+// cards) against the last card read.
+func (s *devicesScreen) doCheckCard() {
+	s.u.touch()
+	typed, err := devices.ParseCardNumber(s.cardCheck.Text)
+	last := s.lastCard
+	if last.ID == "" && s.u.cfg.Devices != nil {
+		last = s.u.cfg.Devices.Reader().LastCard
+	}
+	s.cardMatch.Importance = widget.DangerImportance
+	switch {
+	case err != nil:
+		s.cardMatch.SetText(T("卡号格式不正确：请输入卡面上的 10 位数字、3+5 位（如 195,62945）或 10 位十六进制卡号"))
+	case last.ID == "":
+		s.cardMatch.SetText(T("请先在读卡器上刷卡"))
+	case typed.Matches(last):
+		s.cardMatch.Importance = widget.SuccessImportance
+		s.cardMatch.SetText(T("与最近读到的卡一致：%s", cardText(last)))
+	default:
+		s.cardMatch.SetText(T("与最近读到的卡不一致：最近读到 %s", cardText(last)))
+	}
 }
 
 // refreshJobs lists the receipts still waiting for the printer.

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"servicedesk/devices"
 	"servicedesk/ledger"
@@ -137,7 +138,7 @@ func TestDevicesScreenSavesSettings(t *testing.T) {
 func TestDevicesScreenReaderAndQueue(t *testing.T) {
 	h := newHarness(t, true)
 	panel := &fakePanel{reader: ReaderDiag{Configured: true, Connected: true,
-		Stats: devices.FrameStats{Good: 2, Repeats: 1, BadChecksum: 1, NoiseBytes: 5}, Raw: []byte{0x02, '0', 'A', 0x03}}}
+		Stats: devices.FrameStats{Good: 2, Repeats: 1, BadChecksum: 1, NoiseBytes: 5, BadLines: 3}, Raw: []byte{0x02, '0', 'A', 0x03}}}
 	l, err := h.svc.Lending.Lend(context.Background(), h.clerk, ledger.LendRequest{Kind: ledger.KindUmbrella, ItemNumber: "U-001"})
 	if err != nil {
 		t.Fatal(err)
@@ -172,11 +173,34 @@ func TestDevicesScreenReaderAndQueue(t *testing.T) {
 		t.Fatal("retry did not wake the worker")
 	}
 
-	h.ui.HandleCard("0A1B2C3D4E")
-	if !strings.Contains(s.cardInfo.Text, "正常") || !strings.Contains(s.cardInfo.Text, "0A1B2C3D4E") {
+	// A check before any card is read says so.
+	test.Type(s.cardCheck, "0012842465")
+	test.Tap(s.checkBtn)
+	if s.cardMatch.Text != "请先在读卡器上刷卡" {
+		t.Fatalf("check before a read: %q", s.cardMatch.Text)
+	}
+	card := devices.Card{ID: "0A00C3F5E1", Format: devices.CardEM4100}
+	h.ui.HandleCard(card)
+	if !strings.Contains(s.cardInfo.Text, "正常") || !strings.Contains(s.cardInfo.Text, "0A00C3F5E1（卡面 0012842465 / 195,62945）") {
 		t.Fatalf("card %q", s.cardInfo.Text)
 	}
-	if s.rawInfo.Text != "最近收到的字节：02 30 41 03" || !strings.Contains(s.statsInfo.Text, "校验错 1") {
+	// The clerk types what is printed on the card, in any of its forms.
+	for _, typed := range []string{"0012842465", "195,62945", "195 62945", "0a00c3f5e1"} {
+		s.cardCheck.SetText("")
+		test.Type(s.cardCheck, typed)
+		s.cardCheck.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if !strings.HasPrefix(s.cardMatch.Text, "与最近读到的卡一致") || s.cardMatch.Importance != widget.SuccessImportance {
+			t.Fatalf("%q: %q", typed, s.cardMatch.Text)
+		}
+	}
+	for typed, want := range map[string]string{"0012842466": "与最近读到的卡不一致：最近读到 0A00C3F5E1", "195,6294x": "卡号格式不正确"} {
+		s.cardCheck.SetText(typed)
+		test.Tap(s.checkBtn)
+		if !strings.HasPrefix(s.cardMatch.Text, want) || s.cardMatch.Importance != widget.DangerImportance {
+			t.Fatalf("%q: %q", typed, s.cardMatch.Text)
+		}
+	}
+	if s.rawInfo.Text != "最近收到的字节：02 30 41 03" || !strings.Contains(s.statsInfo.Text, "校验错 1") || !strings.Contains(s.statsInfo.Text, "丢弃行 3") {
 		t.Fatalf("raw %q stats %q", s.rawInfo.Text, s.statsInfo.Text)
 	}
 	if h.ui.LastError() != "" {
@@ -186,8 +210,8 @@ func TestDevicesScreenReaderAndQueue(t *testing.T) {
 	// Elsewhere an unclaimed card is reported as read, not mistaken for a
 	// receipt code; a serial scan of a receipt opens its loan.
 	h.ui.shell.open("umbrella")
-	h.ui.HandleCard("0A1B2C3D4E")
-	if h.ui.LastError() != "" || !strings.Contains(h.ui.lastInfo, "读到卡号 0A1B2C3D4E") {
+	h.ui.HandleCard(card)
+	if h.ui.LastError() != "" || !strings.Contains(h.ui.lastInfo, "读到卡号 0A00C3F5E1（卡面 0012842465 / 195,62945）") {
 		t.Fatalf("unclaimed card: error %q info %q", h.ui.LastError(), h.ui.lastInfo)
 	}
 	h.ui.shell.open("stroller")

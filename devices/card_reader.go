@@ -39,6 +39,10 @@ type CardReader struct {
 
 // NewCardReader validates cfg and returns a reader; call Run to start it.
 func NewCardReader(cfg ReaderConfig) (*CardReader, error) {
+	if cfg.Framing == FramingEM18 && cfg.Port.ReadTimeout == 0 {
+		// EM-18 frames end with silence: notice it soon.
+		cfg.Port.ReadTimeout = DefaultFrameGap
+	}
 	cfg.Port = cfg.Port.WithDefaults()
 	if err := cfg.Port.Validate(); err != nil {
 		return nil, fmt.Errorf("card reader: %w", err)
@@ -129,6 +133,7 @@ func (r *CardReader) readLoop(ctx context.Context, port Port) error {
 		return ErrClosed
 	}
 	r.port = port
+	r.parser.Reset() // the first bytes may be the middle of a frame
 	r.mu.Unlock()
 	r.setConnected(true)
 	defer func() {
@@ -142,9 +147,14 @@ func (r *CardReader) readLoop(ctx context.Context, port Port) error {
 	buf := make([]byte, 256)
 	for {
 		n, err := port.Read(buf)
-		if n > 0 {
+		if err == nil || n > 0 {
 			r.mu.Lock()
-			cards := r.parser.Feed(buf[:n])
+			var cards []Card
+			if n > 0 {
+				cards = r.parser.Feed(buf[:n])
+			} else {
+				cards = r.parser.Idle()
+			}
 			r.mu.Unlock()
 			for _, c := range cards {
 				if r.cfg.OnCard != nil {

@@ -51,6 +51,34 @@ type Card struct {
 	ID string
 	// At is when the read was accepted (ParserOptions.Now).
 	At time.Time
+	// Format says how ID is written (set by the parser).
+	Format CardFormat
+}
+
+// CardFormat is how a read card's ID is written.
+type CardFormat int
+
+// Card formats.
+const (
+	// CardUnknown: guessed from the ID (10 hex digits are an EM4100 id).
+	CardUnknown CardFormat = iota
+	CardEM4100             // 10 hex digits, checksum verified (rdm6300, id12, em18)
+	CardHex                // hex from a Wiegand converter (wiegand-hex)
+	CardDecimal            // decimal from a Wiegand converter (wiegand-dec)
+	CardText               // a line of text (lines): a scanned code, not a number
+)
+
+// cardFormat is the format of the IDs a framing reads.
+func (f Framing) cardFormat() CardFormat {
+	switch f {
+	case FramingRDM6300, FramingID12, FramingEM18:
+		return CardEM4100
+	case FramingWiegandHex:
+		return CardHex
+	case FramingWiegandDecimal:
+		return CardDecimal
+	}
+	return CardText
 }
 
 // FrameStats counts what a FrameParser has seen.
@@ -59,4 +87,8 @@ type FrameStats struct {
 	Repeats     int // good reads dropped by the debounce
 	BadChecksum int // well-formed frames with a wrong checksum
 	NoiseBytes  int // bytes outside any good frame, incl. malformed frames
+	// BadLines counts lines the line framings dropped whole: a byte
+	// outside the framing's alphabet (a control byte, a letter in a
+	// decimal number), or longer than MaxLine.
+	BadLines int
 }

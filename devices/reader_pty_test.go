@@ -144,3 +144,84 @@ func TestScannerOverPTYAndCancel(t *testing.T) {
 		t.Fatalf("stats %+v", s.Stats())
 	}
 }
+
+// emText is an EM-18 frame: 10 hex data + 2 hex XOR checksum, no framing.
+func emText(id string) string { f := emFrame(id, false); return f[1 : len(f)-1] }
+
+// An EM-18 reader whose port opens in the middle of its output, with
+// stray bytes and frames split across reads: no rotated (wrong) number is
+// ever read, and the frames after a pause are.
+func TestEM18ReaderOverPTY(t *testing.T) {
+	pair := devicetest.StartPTYPair(t)
+	peer := devicetest.OpenPeer(t, pair.B)
+	log := &cardLog{}
+	r, err := devices.NewCardReader(devices.ReaderConfig{
+		Port:    devices.PortConfig{Name: pair.A},
+		Framing: devices.FramingEM18,
+		Parser:  devices.ParserOptions{Debounce: -1},
+		Backoff: devices.Backoff{Min: 20 * time.Millisecond, Max: 50 * time.Millisecond},
+		OnCard:  log.card,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devicetest.Go(t, r.Run)
+	devicetest.WaitFor(t, "reader connected", 2*time.Second, r.Connected)
+	frame := emText("0A00C3F5E1")
+	write := func(s string, pause time.Duration) {
+		if _, err := peer.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(pause)
+	}
+	// Mid-stream: the tail of a frame and two more back to back. Read
+	// naively 12 at a time, this is the rotated number 00C3F5E1DD…
+	write(frame[2:]+frame+frame, 150*time.Millisecond)
+	write("\x00\xff", 150*time.Millisecond) // stray bytes
+	write(frame, 150*time.Millisecond)
+	write(frame[:5], 5*time.Millisecond) // split across reads
+	write(frame[5:], 150*time.Millisecond)
+	write(frame[:4]+"\x07"+frame[4:], 150*time.Millisecond) // a stray byte inside: lost, never misread
+	devicetest.WaitFor(t, "two cards", 2*time.Second, func() bool { c, _ := log.snapshot(); return len(c) >= 2 })
+	time.Sleep(200 * time.Millisecond)
+	cards, _ := log.snapshot()
+	if fmt.Sprint(cards) != "[0A00C3F5E1 0A00C3F5E1]" {
+		t.Fatalf("cards %v", cards)
+	}
+	if st := r.Stats(); st.Good != 2 || st.NoiseBytes < 10+24+2 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// A Wiegand converter line with a control byte inside is dropped whole
+// and counted; the next good line is read.
+func TestWiegandReaderControlByteOverPTY(t *testing.T) {
+	pair := devicetest.StartPTYPair(t)
+	peer := devicetest.OpenPeer(t, pair.B)
+	log := &cardLog{}
+	r, err := devices.NewCardReader(devices.ReaderConfig{
+		Port:    devices.PortConfig{Name: pair.A, ReadTimeout: 20 * time.Millisecond},
+		Framing: devices.FramingWiegandDecimal,
+		Parser:  devices.ParserOptions{Debounce: -1},
+		OnCard:  log.card,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devicetest.Go(t, r.Run)
+	devicetest.WaitFor(t, "reader connected", 2*time.Second, r.Connected)
+	for _, w := range []string{"00128", "\x0042465\r\n", "0012842465\r", "\n"} {
+		if _, err := peer.Write([]byte(w)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	devicetest.WaitFor(t, "a card", 2*time.Second, func() bool { c, _ := log.snapshot(); return len(c) >= 1 })
+	time.Sleep(100 * time.Millisecond)
+	if cards, _ := log.snapshot(); fmt.Sprint(cards) != "[0012842465]" {
+		t.Fatalf("cards %v (the corrupted line must not be read as 0012842465 or anything else)", cards)
+	}
+	if st := r.Stats(); st.BadLines != 1 || st.Good != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+}

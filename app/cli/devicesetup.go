@@ -43,7 +43,7 @@ type deskDevices struct {
 	printer  *devices.Printer
 	reader   *devices.CardReader
 	scanner  *devices.Scanner
-	lastCard string
+	lastCard devices.Card
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 }
@@ -148,7 +148,7 @@ func (d *deskDevices) printerStatus(st devices.PrinterStatus) {
 
 func (d *deskDevices) card(c devices.Card) {
 	d.mu.Lock()
-	d.lastCard = c.ID
+	d.lastCard = c
 	d.mu.Unlock()
 	if d.onCard != nil {
 		d.onCard(c)

@@ -284,7 +284,7 @@ func newDeskDevices(log *slog.Logger, svc app.Services) (*deskDevices, *printing
 // on device goroutines, so they go through fyne.Do.
 func routeDevices(devs *deskDevices, u *app.UI) {
 	devs.onScan = func(code string) { fyne.Do(func() { u.HandleScan(code) }) }
-	devs.onCard = func(c devices.Card) { fyne.Do(func() { u.HandleCard(c.ID) }) }
+	devs.onCard = func(c devices.Card) { fyne.Do(func() { u.HandleCard(c) }) }
 	devs.onPrinted = func() { fyne.Do(u.PrintChanged) }
 }
 
