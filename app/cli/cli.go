@@ -33,7 +33,7 @@ const usage = `服务台 Service Desk %s
   servicedesk [--db PATH] [--demo]          启动服务台界面 (start the counter GUI)
   servicedesk verify [--db PATH]            校验流水账哈希链 (verify the journal chain)
   servicedesk devices                       列出串口 (list serial ports)
-  servicedesk print-test --port P [--baud N] [--raster] [--width 32|48]
+  servicedesk print-test --port P [--baud N] [--raster] [--no-status] [--width 32|48]
                                             打印中文测试页 (print a Chinese test page)
   servicedesk report --date D --out F.pdf [--close N] [--db PATH]
                                             生成日结报表 PDF (end-of-day ledger PDF)

@@ -44,13 +44,14 @@ func (e env) printTest(args []string) int {
 	port := fs.String("port", "", "serial port (/dev/ttyUSB0, COM3) or file:PATH to capture the bytes")
 	baud := fs.Int("baud", devices.DefaultBaudRate, "baud rate")
 	raster := fs.Bool("raster", false, "print the QR code as a bitmap (printers without a QR engine)")
+	noStatus := fs.Bool("no-status", false, "do not ask the printer's status (printers that do not answer DLE EOT)")
 	width := fs.Int("width", receipts.Width58mm, "paper width in columns: 32 (58 mm) or 48 (80 mm)")
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 	if *port == "" || fs.NArg() > 0 {
-		fmt.Fprintln(e.stderr, "用法 usage: servicedesk print-test --port P [--baud N] [--raster] [--width 32|48]")
+		fmt.Fprintln(e.stderr, "用法 usage: servicedesk print-test --port P [--baud N] [--raster] [--no-status] [--width 32|48]")
 		return exitUsage
 	}
 	if *width != receipts.Width58mm && *width != receipts.Width80mm {
@@ -68,7 +69,7 @@ func (e env) printTest(args []string) int {
 		fmt.Fprintln(e.stderr, "错误 error: 无法生成测试页", err)
 		return exitInternal
 	}
-	p, err := devices.NewPrinter(devices.PrinterConfig{Port: cfg})
+	p, err := devices.NewPrinter(devices.PrinterConfig{Port: cfg, SkipStatus: *noStatus})
 	if err != nil {
 		fmt.Fprintln(e.stderr, "错误 error: 串口设置无效", err)
 		return exitUsage
@@ -84,7 +85,7 @@ func (e env) printTest(args []string) int {
 		fmt.Fprintf(e.stderr, "测试页未打印：%s\nprint failed: %v\n", reason, err)
 		return exitFailure
 	}
-	fmt.Fprintf(e.stdout, "测试页已发送到 %s（%d 字节，%d 波特约 %.1f 秒）\ntest page sent (%d bytes)\n",
-		*port, len(job), *baud, float64(len(job))*10/float64(*baud), len(job))
+	fmt.Fprintf(e.stdout, "测试页已打印到 %s（%d 字节，%d 波特约 %.1f 秒）\ntest page printed (%d bytes)\n",
+		*port, len(job), *baud, cfg.LineTime(len(job)).Seconds(), len(job))
 	return exitOK
 }

@@ -33,7 +33,7 @@ func TestPrintTestToFile(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
-		if !strings.Contains(out.String(), "测试页已发送") {
+		if !strings.Contains(out.String(), "测试页已打印") {
 			t.Fatalf("stdout %q", out.String())
 		}
 		raw, err := os.ReadFile(path)
@@ -79,6 +79,30 @@ func TestPrintTestUnreachablePrinter(t *testing.T) {
 	code := Run([]string{"print-test", "--port", filepath.Join(t.TempDir(), "ttyNone")}, &out, &errb)
 	if code != exitFailure || !strings.Contains(errb.String(), "未连接") {
 		t.Fatalf("exit %d stderr %q", code, errb.String())
+	}
+}
+
+// A printer that does not answer DLE EOT: print-test says 未连接 and
+// sends nothing, unless --no-status is given.
+func TestPrintTestNoStatus(t *testing.T) {
+	pair := devicetest.StartPTYPair(t)
+	emu := devicetest.StartEmulator(t, devicetest.OpenPeer(t, pair.B), devicetest.RepliesOK())
+	emu.SetSilent(true)
+	var out, errb bytes.Buffer
+	if code := Run([]string{"print-test", "--port", pair.A}, &out, &errb); code != exitFailure || !strings.Contains(errb.String(), "未连接") {
+		t.Fatalf("exit %d stderr %q", code, errb.String())
+	}
+	if emu.Taken() != 0 {
+		t.Fatalf("%d bytes sent", emu.Taken())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := Run([]string{"print-test", "--port", pair.A, "--no-status"}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d stderr %q", code, errb.String())
+	}
+	d, err := receipts.DecodeESCPOS(emu.Data())
+	if err != nil || d.QR() != printing.TestPageQR || !d.Cut || emu.Queries() != 0 {
+		t.Fatalf("printed %q qr %q err %v queries %d", d.Texts(), d.QR(), err, emu.Queries())
 	}
 }
 
