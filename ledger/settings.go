@@ -31,6 +31,8 @@ type Settings struct {
 	// Theme is the screen's colour scheme: "light", "dark", or "" to
 	// follow the system.
 	Theme string `json:",omitempty"`
+	// Retention is how long personal data is kept per purpose (days).
+	Retention Retention `json:",omitempty"`
 }
 
 // SerialPort names a serial port and its line settings. An empty Name means
@@ -143,8 +145,9 @@ func DefaultSettings() Settings {
 			{Name: "伞柄/开关损坏", Price: Yuan(10)},
 			{Name: "严重损坏无法修复", Price: Yuan(50)},
 		},
-		Language: "zh",
-		Devices:  DeviceSettings{PaperWidth: 32, ReaderFraming: "rdm6300"},
+		Language:  "zh",
+		Devices:   DeviceSettings{PaperWidth: 32, ReaderFraming: "rdm6300"},
+		Retention: DefaultRetention(),
 	}
 }
 
@@ -206,6 +209,9 @@ func (s Settings) Validate() error {
 		if !filepath.IsAbs(f) || utf8.RuneCountInString(f) > 260 || strings.ContainsFunc(f, unicode.IsControl) {
 			return Errorf(EINVALID, "日结报表文件夹须为完整路径（不超过260个字符），或留空")
 		}
+	}
+	if err := s.Retention.Validate(); err != nil {
+		return err
 	}
 	return s.Devices.Validate()
 }

@@ -3,6 +3,7 @@ package ledger
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ResidentIDWeights are the GB 11643-1999 check-digit weights.
@@ -99,4 +100,23 @@ func MaskMobile(s string) string {
 		return strings.Repeat("*", len(s))
 	}
 	return s[:3] + "****" + s[7:]
+}
+
+// MaskName returns a person's name with only its first character (the
+// surname) shown: "张三" → "张*", "欧阳娜娜" → "欧***", "李" → "*". At most
+// three stars are used so long names do not reveal their length.
+func MaskName(name string) string {
+	name = strings.TrimSpace(name)
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n == 0:
+		return ""
+	case n == 1:
+		return "*"
+	}
+	first, _ := utf8.DecodeRuneInString(name)
+	if first == utf8.RuneError {
+		first = '?'
+	}
+	return string(first) + strings.Repeat("*", min(n-1, 3))
 }

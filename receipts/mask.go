@@ -2,7 +2,6 @@ package receipts
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"servicedesk/ledger"
 )
@@ -69,21 +68,7 @@ func isMaskedOther(s string) bool {
 	return true
 }
 
-// MaskName returns a person's name with only its first character shown:
-// "张三" → "张*", "欧阳娜娜" → "欧***", "李" → "*". At most three stars
-// are used so long names do not reveal their length.
-func MaskName(name string) string {
-	name = strings.TrimSpace(name)
-	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		return ""
-	case n == 1:
-		return "*"
-	}
-	first, _ := utf8.DecodeRuneInString(name)
-	if first == utf8.RuneError {
-		first = '?'
-	}
-	return string(first) + strings.Repeat("*", min(n-1, 3))
-}
+// MaskName returns a person's name with only its first character shown
+// ("张三" → "张*"). It is ledger.MaskName: one rule for screens, receipts,
+// reports and the personal-data store.
+func MaskName(name string) string { return ledger.MaskName(name) }

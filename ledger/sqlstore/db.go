@@ -31,6 +31,10 @@ type Options struct {
 	// no backup, no write (verify, report, export; old databases). It works
 	// on a full disk. A database newer than the program is still refused.
 	ReadOnly bool
+	// KeysPath is the personal-data keys file (kept in the data folder,
+	// never in the database); "" means this process handles no personal
+	// data in full (verify, reports).
+	KeysPath string
 }
 
 // DB is an open service-desk database.
@@ -46,6 +50,8 @@ type DB struct {
 	// schema version then (it may be older than the program's).
 	readOnly bool
 	schema   int
+	// keys are the personal-data store's keys and their state.
+	keys *keyring
 }
 
 // Open opens (creating if needed) and migrates the database at path. A
@@ -75,16 +81,20 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	q.Set("_txlock", "immediate")
 	q.Set("_busy_timeout", "5000")
 	q.Set("_synchronous", "FULL")
+	// Erased personal data is overwritten, not left in free pages.
+	q.Set("_secure_delete", "on")
 	sdb, err := sql.Open("sqlite3", fileDSN(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, backupDir: opt.BackupDir}
+	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, backupDir: opt.BackupDir,
+		keys: &keyring{path: opt.KeysPath}}
 	if err := d.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, storageError(err)
 	}
 	d.schema = SchemaVersion()
+	d.loadKeys(ctx)
 	return d, nil
 }
 

@@ -45,7 +45,8 @@ func openRO(ctx context.Context, path string, q url.Values, opt Options) (*DB, e
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true}
+	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true,
+		keys: &keyring{}} // read-only opens handle no personal data in full
 	if err := sdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&d.schema); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("read schema version: %w", err)

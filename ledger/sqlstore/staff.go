@@ -92,7 +92,15 @@ func (s *StaffService) Setup(ctx context.Context, req ledger.SetupRequest) (ledg
 		admin, err = t.addStaff(0, req.Admin)
 		return err
 	})
-	return admin, err
+	if err != nil {
+		return admin, err
+	}
+	// The personal-data keys are made now, in their own file. If that
+	// fails the counter still works; the personal-data screen says why.
+	if err := s.db.EnsurePersonalKeys(ctx); err != nil {
+		s.db.log.Error("personal-data keys not created at setup", "err", err)
+	}
+	return admin, nil
 }
 
 // addStaff inserts an account and journals it (without the password hash).
