@@ -390,3 +390,36 @@ func ExportApproval(actor Staff, maskedQuery string) ApprovalRequest {
 func EraseApproval(actor Staff, ids []string) ApprovalRequest {
 	return ApprovalRequest{Action: "应本人要求删除个人信息", Record: strings.Join(ids, "、"), ActorID: actor.ID}
 }
+
+// PersonalEventLabel names a journal entry kind in a person's copy of their
+// data; kinds of other services show as they are.
+func PersonalEventLabel(kind string) string {
+	switch kind {
+	case "personal.collect":
+		return "收集登记"
+	case "personal.close":
+		return "用途结束（开始计算保存期限）"
+	case "personal.reveal":
+		return "经主管批准查看完整信息"
+	case "personal.export":
+		return "经主管批准导出副本"
+	case "personal.erase":
+		return "应本人要求删除"
+	case "personal.purge":
+		return "保存期满删除"
+	}
+	return kind
+}
+
+// StatusLabel says in Chinese where a record stands.
+func (r PersonRecord) StatusLabel() string {
+	switch {
+	case r.ErasedFor == ErasedForRequest:
+		return "已删除（应本人要求）"
+	case r.Erased():
+		return "已删除（保存期满）"
+	case !r.ClosedAt.IsZero():
+		return "已结束，待到期删除"
+	}
+	return "使用中"
+}

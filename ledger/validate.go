@@ -18,15 +18,8 @@ func ValidateResidentID(id string) (string, error) {
 	if len(id) != 18 {
 		return "", bad
 	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		c := id[i]
-		if c < '0' || c > '9' {
-			return "", bad
-		}
-		sum += int(c-'0') * residentIDWeights[i]
-	}
-	if "10X98765432"[sum%11] != id[17] {
+	check, ok := ResidentIDCheck(id[:17])
+	if !ok || check != id[17] {
 		return "", bad
 	}
 	birth, err := time.Parse("20060102", id[6:14])
@@ -34,6 +27,23 @@ func ValidateResidentID(id string) (string, error) {
 		return "", bad
 	}
 	return id, nil
+}
+
+// ResidentIDCheck returns the GB 11643 check character for the first 17
+// digits of a resident ID number; ok is false unless they are 17 digits.
+func ResidentIDCheck(first17 string) (check byte, ok bool) {
+	if len(first17) != 17 {
+		return 0, false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		c := first17[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		sum += int(c-'0') * residentIDWeights[i]
+	}
+	return "10X98765432"[sum%11], true
 }
 
 // MaskResidentID keeps the first 1 and the last 2 characters.
