@@ -94,7 +94,9 @@ func TestKeysFileRoundTrip(t *testing.T) {
 	}
 	// The fingerprint covers the keys: an edited key or id is refused.
 	for _, edit := range []func(string) string{
-		func(s string) string { return strings.Replace(s, `"key_id": "`+k.ID(), `"key_id": "0000000000000000`, 1) },
+		func(s string) string {
+			return strings.Replace(s, `"key_id": "`+k.ID(), `"key_id": "0000000000000000`, 1)
+		},
 		func(s string) string {
 			i := strings.Index(s, `"seal_key": "`) + len(`"seal_key": "`)
 			c := byte('A')
