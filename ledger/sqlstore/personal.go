@@ -64,16 +64,10 @@ func validPersonID(id string) bool {
 	return err == nil
 }
 
-// querier runs queries on the database or inside a transaction.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 const personColumns = "id, purpose, collected_at, collected_by, closed_at, retain_from, erased_at, erased_for"
 
 // loadPersons reads records (masked) by id, in the order given.
-func loadPersons(ctx context.Context, q querier, ids []string) ([]ledger.PersonRecord, error) {
+func loadPersons(ctx context.Context, q queryer, ids []string) ([]ledger.PersonRecord, error) {
 	out := make([]ledger.PersonRecord, 0, len(ids))
 	for _, id := range ids {
 		var r ledger.PersonRecord
@@ -299,7 +293,7 @@ func scanIDs(rows *sql.Rows) ([]string, error) {
 
 // lookup finds the ids of records holding value of kind (mobile or ID
 // number) through its keyed hash.
-func lookup(ctx context.Context, q querier, keys *ledger.PersonalKeys, kind ledger.DataKind, value string) ([]string, error) {
+func lookup(ctx context.Context, q queryer, keys *ledger.PersonalKeys, kind ledger.DataKind, value string) ([]string, error) {
 	rows, err := q.QueryContext(ctx, findByLookupSQL, keys.Index(kind, value), kind)
 	if err != nil {
 		return nil, internal("find person", err)

@@ -105,7 +105,7 @@ type duePerson struct {
 
 // duePersons lists the held records whose retention time has passed at now
 // under ret: the clock ran (retain_from set) at least the purpose's days ago.
-func duePersons(ctx context.Context, q querier, ret ledger.Retention, now time.Time) ([]duePerson, error) {
+func duePersons(ctx context.Context, q queryer, ret ledger.Retention, now time.Time) ([]duePerson, error) {
 	var out []duePerson
 	for _, p := range ledger.Purposes() {
 		cutoff := now.Add(-time.Duration(ret.Days(p)) * 24 * time.Hour)

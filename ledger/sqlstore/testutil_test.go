@@ -45,9 +45,19 @@ func newFixture(t *testing.T) *fixture {
 // newFixtureAt is newFixture with the database file at path.
 func newFixtureAt(t *testing.T, path string) *fixture {
 	t.Helper()
+	return newFixtureWith(t, path, nil)
+}
+
+// newFixtureWith is newFixtureAt with options adjusted by opt (nil for none).
+func newFixtureWith(t *testing.T, path string, opt func(*Options)) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)}
-	db, err := Open(ctx, path, Options{Now: c.Now, Rand: rand.New(rand.NewSource(1))})
+	o := Options{Now: c.Now, Rand: rand.New(rand.NewSource(1))}
+	if opt != nil {
+		opt(&o)
+	}
+	db, err := Open(ctx, path, o)
 	if err != nil {
 		t.Fatal(err)
 	}
