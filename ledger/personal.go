@@ -324,7 +324,8 @@ type KeyStatus struct {
 	Ready  bool
 	Path   string // the keys file this desk uses
 	KeyID  string // fingerprint of the keys (not the keys), shared by all desks of a mall
-	Reason string
+	Reason string // why not ready, in Chinese (Err's message)
+	Err    *Error // why not ready, for screens that translate it
 }
 
 // PurgeResult counts what a retention purge erased (or would erase).

@@ -51,33 +51,32 @@ func (d *DB) storedKeyID(ctx context.Context) (string, error) {
 func (d *DB) loadKeys(ctx context.Context) {
 	path := d.keys.path
 	st := ledger.KeyStatus{Path: path}
-	fail := func(reason string) {
-		st.Reason = reason
+	fail := func(e *ledger.Error) {
+		st.Reason, st.Err = e.Message, e
 		d.keys.set(nil, st)
 	}
 	if path == "" {
-		fail("本程序未配置个人信息密钥文件，个人信息只能以脱敏形式显示")
+		fail(ledger.Errorf(ledger.ECONFLICT, "本程序未配置个人信息密钥文件，个人信息只能以脱敏形式显示"))
 		return
 	}
 	dbID, err := d.storedKeyID(ctx)
 	if err != nil {
 		d.log.Error("read personal key id", "err", err)
-		fail("无法读取数据库中的密钥标识，个人信息只能以脱敏形式显示")
+		fail(ledger.Errorf(ledger.ECONFLICT, "无法读取数据库中的密钥标识，个人信息只能以脱敏形式显示"))
 		return
 	}
 	keys, err := ledger.LoadPersonalKeys(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && dbID != "":
 		d.log.Warn("personal-data keys file missing", "path", path, "key_id", dbID)
-		fail("本机缺少个人信息密钥文件（" + path + "），数据库中的个人信息只能以脱敏形式显示。" +
-			"请从备份或本商场的其他服务台复制该文件后重新启动。")
+		fail(ledger.Errorf(ledger.ECONFLICT, "本机缺少个人信息密钥文件（%s），数据库中的个人信息只能以脱敏形式显示。请从备份或本商场的其他服务台复制该文件后重新启动。", path))
 		return
 	case errors.Is(err, fs.ErrNotExist):
-		fail("个人信息密钥尚未创建（首次设置时创建）")
+		fail(ledger.Errorf(ledger.ECONFLICT, "个人信息密钥尚未创建（首次设置时创建）"))
 		return
 	case err != nil:
 		d.log.Error("personal-data keys file unreadable", "path", path, "err", err)
-		fail("个人信息密钥文件（" + path + "）无法读取或已损坏，个人信息只能以脱敏形式显示。请从备份恢复该文件。")
+		fail(ledger.Errorf(ledger.ECONFLICT, "个人信息密钥文件（%s）无法读取或已损坏，个人信息只能以脱敏形式显示。请从备份恢复该文件。", path))
 		return
 	}
 	st.KeyID = keys.ID()
@@ -86,11 +85,11 @@ func (d *DB) loadKeys(ctx context.Context) {
 		st.Ready = true
 		d.keys.set(keys, st)
 	case "":
-		fail("个人信息密钥尚未启用")
+		fail(ledger.Errorf(ledger.ECONFLICT, "个人信息密钥尚未启用"))
 	default:
 		d.log.Warn("personal-data keys do not match the database", "path", path, "file_key_id", keys.ID(), "db_key_id", dbID)
-		fail("个人信息密钥文件（" + path + "）与本数据库不匹配（数据库密钥 " + dbID + "，文件密钥 " + keys.ID() +
-			"），个人信息只能以脱敏形式显示。请换上本商场正确的密钥文件。")
+		fail(ledger.Errorf(ledger.ECONFLICT, "个人信息密钥文件（%s）与本数据库不匹配（数据库密钥 %s，文件密钥 %s），个人信息只能以脱敏形式显示。请换上本商场正确的密钥文件。",
+			path, dbID, keys.ID()))
 	}
 }
 
@@ -141,7 +140,10 @@ func (d *DB) EnsurePersonalKeys(ctx context.Context) error {
 func (d *DB) personalKeys() (*ledger.PersonalKeys, error) {
 	st, keys := d.keys.snapshot()
 	if keys == nil {
-		return nil, ledger.Errorf(ledger.ECONFLICT, "%s", st.Reason)
+		if st.Err == nil {
+			return nil, ledger.Errorf(ledger.ECONFLICT, "本程序未配置个人信息密钥文件，个人信息只能以脱敏形式显示")
+		}
+		return nil, st.Err
 	}
 	return keys, nil
 }

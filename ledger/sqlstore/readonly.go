@@ -45,8 +45,10 @@ func openRO(ctx context.Context, path string, q url.Values, opt Options) (*DB, e
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true,
-		keys: &keyring{}} // read-only opens handle no personal data in full
+	// Read-only opens (verify, reports) handle no personal data in full.
+	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true, keys: &keyring{}}
+	ro := ledger.Errorf(ledger.ECONFLICT, "数据库以只读方式打开，个人信息只能以脱敏形式显示")
+	d.keys.set(nil, ledger.KeyStatus{Reason: ro.Message, Err: ro})
 	if err := sdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&d.schema); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("read schema version: %w", err)
