@@ -61,7 +61,9 @@ func newHarness(t *testing.T, setup bool) *harness {
 	t.Helper()
 	ctx := context.Background()
 	clock := &testClock{t: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "desk.db"), sqlstore.Options{Now: clock.Now, Rand: rand.New(rand.NewSource(7))})
+	dir := t.TempDir()
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "desk.db"), sqlstore.Options{Now: clock.Now, Rand: rand.New(rand.NewSource(7)),
+		KeysPath: filepath.Join(dir, "desk.keys")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +75,7 @@ func newHarness(t *testing.T, setup bool) *harness {
 		Journal:  sqlstore.NewJournalService(db),
 		Lending:  sqlstore.NewLendingService(db),
 		Print:    sqlstore.NewPrintQueue(db),
+		Personal: sqlstore.NewPersonalService(db),
 	}
 	if setup {
 		h.admin, err = h.svc.Staff.Setup(ctx, ledger.SetupRequest{MallName: "测试广场", CounterName: "北门服务台",
@@ -94,7 +97,7 @@ func newHarness(t *testing.T, setup bool) *harness {
 	ApplyTheme(a)
 	h.win = a.NewWindow("服务台")
 	h.win.Resize(fyne.NewSize(1280, 800))
-	h.ui = New(a, h.win, h.svc, Config{Now: clock.Now})
+	h.ui = New(a, h.win, h.svc, Config{Now: clock.Now, ExportDir: filepath.Join(dir, "exports")})
 	if err := h.ui.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"servicedesk/assets"
 	"servicedesk/devices"
@@ -32,6 +33,16 @@ func uiLabels() []string {
 	}
 	for s := devices.StateOK; s <= devices.StateUnknown; s++ {
 		out = append(out, s.Label()) // the status bar's printer field
+	}
+	for _, k := range ledger.DataKinds() {
+		out = append(out, k.Label())
+	}
+	for _, p := range ledger.Purposes() {
+		out = append(out, p.Label())
+	}
+	for _, r := range []ledger.PersonRecord{{}, {ClosedAt: time.Unix(1, 0)}, {ErasedAt: time.Unix(1, 0), ErasedFor: ledger.ErasedForRetention},
+		{ErasedAt: time.Unix(1, 0), ErasedFor: ledger.ErasedForRequest}} {
+		out = append(out, r.StatusLabel())
 	}
 	return out
 }

@@ -210,7 +210,17 @@ func (u *UI) navItems() []*navItem {
 		{key: fyne.KeyF9, id: "devices", label: T("设备"), make: func() screen { return u.newDevicesScreen() }},
 		{key: fyne.KeyF10, id: "staff", label: T("员工"), admin: true, make: func() screen { return u.newStaffScreen() }},
 		{key: fyne.KeyF11, id: "settings", label: T("设置"), admin: true, make: func() screen { return u.newSettingsScreen() }},
+		{id: "personal", label: T("个人信息"), admin: true, make: func() screen { return u.newPersonalScreen() }},
 	}
+}
+
+// keyLabel is the entry's shortcut key and label ("F1  雨伞"); entries
+// without a key show the label alone.
+func (it *navItem) keyLabel() string {
+	if it.key == "" {
+		return it.label
+	}
+	return string(it.key) + "  " + it.label
 }
 
 // outCount returns a live "n 借出" counter for a lending kind.
@@ -244,7 +254,7 @@ func (s *shell) open(id string) {
 		s.screens[id] = sc
 	}
 	s.current = id
-	s.heading.SetText(string(it.key) + "  " + it.label)
+	s.heading.SetText(it.keyLabel())
 	s.work.Objects = []fyne.CanvasObject{sc.content()}
 	s.work.Refresh()
 	sc.refresh()
@@ -285,7 +295,7 @@ func (s *shell) refreshNav() {
 		if it.button == nil {
 			continue
 		}
-		label := string(it.key) + "  " + it.label
+		label := it.keyLabel()
 		if it.soon {
 			label += " · " + T("未开放")
 		}

@@ -28,6 +28,9 @@ type Services struct {
 	Print    ledger.PrintQueue
 	// DayClose closes business days and builds their reports.
 	DayClose DayClose
+	// Personal is the personal-data store (个人信息); nil hides nothing
+	// but the screen then says it is not available.
+	Personal ledger.PersonalService
 }
 
 // Lending is the lending service with the lookups the screens need.
@@ -71,6 +74,9 @@ type Config struct {
 	// Devices backs the devices screen (ports, reader diagnostics, test
 	// page, re-opening devices after a save); nil means no devices wired.
 	Devices DevicePanel
+	// ExportDir receives a person's copy of their data (个人信息副本);
+	// "" means the system's temporary folder.
+	ExportDir string
 }
 
 // UI is the whole counter application window.
