@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "servicedesk/app/cli/localefix" // before Fyne's init: no locale noise on C.UTF-8
 	"servicedesk/app/paths"
@@ -141,7 +142,15 @@ func openDB(ctx context.Context, path string, log *slog.Logger) (*sqlstore.DB, e
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
 	backups := filepath.Join(filepath.Dir(path), "backups")
-	return sqlstore.Open(ctx, path, sqlstore.Options{Logger: log, BackupDir: backups})
+	return sqlstore.Open(ctx, path, sqlstore.Options{Logger: log, BackupDir: backups, KeysPath: keysPathFor(path)})
+}
+
+// keysPathFor is the personal-data keys file of the database at path: in
+// the same folder, named after it (servicedesk.db → servicedesk.keys), so
+// copying the data folder keeps both and copying the database file alone
+// carries no keys.
+func keysPathFor(dbPath string) string {
+	return strings.TrimSuffix(dbPath, filepath.Ext(dbPath)) + ".keys"
 }
 
 // fail prints an error for a person and returns the exit code for it.

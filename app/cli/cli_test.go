@@ -106,6 +106,22 @@ func TestDemoCommandWritesDatabase(t *testing.T) {
 		t.Fatalf("demo printer = %q", set.Devices.Printer.Name)
 	}
 	db.Close()
+	// The personal-data keys are in their own 0600 file beside the
+	// database, and the demo people open with them, masked by default.
+	keys := filepath.Join(filepath.Dir(path), "desk.keys")
+	if st, err := os.Stat(keys); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("demo keys file: %v %v", st, err)
+	}
+	db, err = sqlstore.Open(context.Background(), path, sqlstore.Options{KeysPath: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd := sqlstore.NewPersonalService(db)
+	people, n, err := pd.Records(context.Background(), 0, 10)
+	if !pd.KeyStatus(context.Background()).Ready || err != nil || n != 4 || people[len(people)-1].Masked("name") != "张*" {
+		t.Fatalf("demo people: %v %d %v %+v", people, n, err, pd.KeyStatus(context.Background()))
+	}
+	db.Close()
 	if code, out, _ := runCLI("verify", "--db", path); code != exitOK {
 		t.Fatalf("verify demo: %d %q", code, out)
 	}

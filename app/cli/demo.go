@@ -64,6 +64,31 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, now func() time.Time) error 
 	if err != nil {
 		return fmt.Errorf("demo return: %w", err)
 	}
+	return seedDemoPeople(ctx, db, clerk)
+}
+
+// seedDemoPeople fills the personal-data store with a few made-up people
+// (the ID number is the GB 11643 example, not a real person's), when the
+// database has its keys.
+func seedDemoPeople(ctx context.Context, db *sqlstore.DB, clerk ledger.Staff) error {
+	pd := sqlstore.NewPersonalService(db)
+	if !pd.KeyStatus(ctx).Ready {
+		return nil // a database opened without a keys file gets no people
+	}
+	for _, req := range []ledger.CollectRequest{
+		{Purpose: ledger.PurposeMember, UniqueResidentID: true, Values: map[ledger.DataKind]string{
+			ledger.DataName: "张三", ledger.DataMobile: "13812341000", ledger.DataResidentID: "11010519491231002X"}},
+		{Purpose: ledger.PurposeFeedback, Values: map[ledger.DataKind]string{
+			ledger.DataName: "张三", ledger.DataMobile: "13812341000", ledger.DataNote: "建议童车增加遮阳篷"}},
+		{Purpose: ledger.PurposeClaimant, Values: map[ledger.DataKind]string{
+			ledger.DataName: "欧阳娜娜", ledger.DataMobile: "13900001111"}},
+		{Purpose: ledger.PurposeMedicine, Values: map[ledger.DataKind]string{
+			ledger.DataName: "李四", ledger.DataHealth: "青霉素过敏"}},
+	} {
+		if _, err := pd.Collect(ctx, clerk, req); err != nil {
+			return fmt.Errorf("demo personal data: %w", err)
+		}
+	}
 	return nil
 }
 

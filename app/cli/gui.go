@@ -178,6 +178,14 @@ func (e env) gui(args []string) (code int) {
 	}
 	defer db.Close()
 	svc := services(db)
+	if need, err := svc.Staff.NeedsSetup(ctx); err == nil && !need {
+		// First start after an upgrade: the keys are made now (a fresh
+		// install makes them at setup). A missing file for a database that
+		// has keys is reported on the 个人信息 screen, never replaced.
+		if err := db.EnsurePersonalKeys(ctx); err != nil {
+			log.Error("personal-data keys", "err", err)
+		}
+	}
 	if *demo {
 		if err := seedDemo(ctx, db, time.Now); err != nil {
 			return e.startupFailed(sl, "", dbProblem(*dbPath, err))
@@ -219,6 +227,7 @@ func (e env) gui(args []string) (code int) {
 		Changed:    worker.Wake,
 		Devices:    devs,
 		OpenFile:   openFileFunc(),
+		ExportDir:  filepath.Join(filepath.Dir(*dbPath), "exports"),
 	})
 	routeDevices(devs, u)
 	if err := u.Start(); err != nil {
@@ -244,6 +253,7 @@ func (e env) gui(args []string) (code int) {
 		}
 	})
 	go tick(u, stop)
+	go purgeLoop(ctx, svc.Personal, log, stop)
 	w.ShowAndRun()
 	close(stop)
 	stopWorker()
@@ -297,6 +307,28 @@ func services(db *sqlstore.DB) app.Services {
 		Lending:  sqlstore.NewLendingService(db),
 		Print:    sqlstore.NewPrintQueue(db),
 		DayClose: sqlstore.NewDayCloseService(db),
+		Personal: sqlstore.NewPersonalService(db),
+	}
+}
+
+// purgeEvery is how often the running counter erases personal data past
+// its retention time (also once at start).
+const purgeEvery = time.Hour
+
+// purgeLoop runs the personal-data purge at start and every purgeEvery
+// until stop closes. It logs counts only.
+func purgeLoop(ctx context.Context, pd ledger.PersonalService, log *slog.Logger, stop <-chan struct{}) {
+	t := time.NewTicker(purgeEvery)
+	defer t.Stop()
+	for {
+		if _, err := pd.Purge(ctx, ledger.Staff{}); err != nil {
+			log.Error("personal-data purge failed", "err", err)
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
 	}
 }
 
