@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"servicedesk/assets"
@@ -25,7 +26,9 @@ import (
 // masked unless approved; without the keys file it says why.
 type personalScreen struct {
 	u        *UI
-	root     fyne.CanvasObject
+	root     *container.AppTabs
+	top      *fyne.Container
+	page     *fyne.Container // top above the list
 	keyState *widget.Label
 	query    *keyEntry
 	search   *widget.Button
@@ -45,9 +48,7 @@ type personalScreen struct {
 	purge     *widget.Button
 	retention map[ledger.Purpose]*keyEntry
 	saveRet   *widget.Button
-	// shown is the full view of the last revealed record (tests read it).
-	shown *widget.PopUp
-	// shownText is the text of the full view.
+	// shownText is the text of the last full view (tests read it).
 	shownText string
 	// lastExport is the path of the last file written.
 	lastExport string
@@ -61,15 +62,15 @@ func (u *UI) newPersonalScreen() screen {
 	s.query.OnSubmitted = func(string) { s.doSearch() }
 	s.search = widget.NewButton(T("查找"), s.doSearch)
 	s.search.Importance = widget.HighImportance
-	s.showAll = widget.NewButton(T("最近登记"), func() { s.query.SetText(""); s.searched = ""; s.refresh() })
+	s.showAll = widget.NewButton(T("最近"), func() { s.query.SetText(""); s.searched = ""; s.refresh() })
 	s.list = widget.NewList(func() int { return len(s.records) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.line(s.records[i])) })
 	s.list.OnSelected = func(i widget.ListItemID) { s.selected = i; s.updateButtons() }
 	s.reveal = widget.NewButton(T("查看完整信息"), s.askReveal)
-	s.exportPDF = widget.NewButton(T("导出副本 PDF"), func() { s.askExport(true) })
-	s.exportTxt = widget.NewButton(T("导出副本 文本"), func() { s.askExport(false) })
-	s.erase = widget.NewButton(T("应本人要求删除"), s.askErase)
+	s.exportPDF = widget.NewButton(T("导出 PDF"), func() { s.askExport(true) })
+	s.exportTxt = widget.NewButton(T("导出文本"), func() { s.askExport(false) })
+	s.erase = widget.NewButton(T("删除（本人要求）"), s.askErase)
 	s.erase.Importance = widget.DangerImportance
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
@@ -86,9 +87,11 @@ func (u *UI) newPersonalScreen() screen {
 	actions := container.NewHBox(s.reveal, s.exportPDF, s.exportTxt, s.erase)
 	retention := container.NewVBox(widget.NewLabelWithStyle(T("保存期限（天；会员自注销起算，其余自登记起算）"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form, s.saveRet, widget.NewSeparator(), s.due, s.purge)
-	top := container.NewVBox(s.keyState, searchRow, actions, s.message)
-	listBox := container.NewBorder(nil, nil, nil, nil, s.list)
-	s.root = container.NewBorder(top, nil, nil, container.NewVScroll(retention), listBox)
+	s.top = container.NewVBox(s.keyState, searchRow, actions, s.message)
+	s.page = container.NewBorder(s.top, nil, nil, nil, s.list)
+	s.root = container.NewAppTabs(
+		container.NewTabItem(T("查找与处理"), s.page),
+		container.NewTabItem(T("保存期限与清理"), container.NewVScroll(retention)))
 	return s
 }
 
@@ -100,11 +103,10 @@ func (s *personalScreen) svc() ledger.PersonalService { return s.u.svc.Personal 
 
 // line is one masked row of the list.
 func (s *personalScreen) line(r ledger.PersonRecord) string {
-	parts := []string{r.ID, T(r.Purpose.Label())}
+	parts := []string{r.ID, T(r.Purpose.Label()), T(r.StatusLabel()), r.CollectedAt.In(s.u.settings.Location()).Format("2006-01-02")}
 	for _, f := range r.Fields {
 		parts = append(parts, T(f.Kind.Label())+" "+f.Masked)
 	}
-	parts = append(parts, r.CollectedAt.In(s.u.settings.Location()).Format("2006-01-02"), T(r.StatusLabel()))
 	return strings.Join(parts, " · ")
 }
 
@@ -123,6 +125,9 @@ func (s *personalScreen) refresh() {
 		s.keyState.Importance = widget.WarningImportance
 		s.keyState.SetText(errText(st.Err))
 	}
+	// A wrapped label knows its height only once it has a width: lay the
+	// page out again so the key state never overlaps the search box.
+	s.page.Refresh()
 	if s.searched == "" {
 		list, _, err := svc.Records(s.u.ctx, 0, 100)
 		if err != nil {
@@ -182,6 +187,7 @@ func (s *personalScreen) say(ok bool, text string) {
 		s.message.Importance = widget.DangerImportance
 	}
 	s.message.SetText(text)
+	s.page.Refresh()
 }
 
 func (s *personalScreen) doSearch() {
@@ -223,7 +229,8 @@ func (s *personalScreen) askReveal() {
 	})
 }
 
-// showFull shows the revealed values until closed; nothing keeps them.
+// showFull shows the revealed values in a message that Enter or Esc
+// closes; nothing keeps them after that.
 func (s *personalScreen) showFull(r ledger.PersonRecord, vals map[ledger.DataKind]string) {
 	var lines []string
 	for _, f := range r.Fields {
@@ -234,17 +241,11 @@ func (s *personalScreen) showFull(r ledger.PersonRecord, vals map[ledger.DataKin
 		lines = append(lines, T(f.Kind.Label())+"："+v)
 	}
 	s.shownText = strings.Join(lines, "\n")
-	body := widget.NewLabel(s.shownText)
+	body := widget.NewLabel(s.shownText + "\n\n" + T("本次查看已记录查看人、审批人和原因。"))
 	body.Wrapping = fyne.TextWrapWord
-	var pop *widget.PopUp
-	closeBtn := widget.NewButton(T("关闭"), func() { pop.Hide(); s.shownText = "" })
-	closeBtn.Importance = widget.HighImportance
-	box := container.NewVBox(
-		widget.NewLabelWithStyle(T("完整个人信息（%s）", T(r.Purpose.Label())), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
-		body, widget.NewLabel(T("本次查看已记录查看人、审批人和原因。")), closeBtn)
-	pop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(420, 260), box), s.u.win.Canvas())
-	s.shown = pop
-	pop.Show()
+	d := dialog.NewCustom(T("完整个人信息（%s）", T(r.Purpose.Label())), T("关闭"),
+		container.NewGridWrap(fyne.NewSize(420, 160), body), s.u.win)
+	s.u.showMessage(d)
 }
 
 func (s *personalScreen) askExport(pdf bool) {

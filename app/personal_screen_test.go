@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,14 +130,14 @@ func TestPersonalScreenFindRevealExportErase(t *testing.T) {
 		t.Fatalf("approval shows %q", d.what.Text)
 	}
 	h.approveAs("wang", "顾客来电要求回电")
-	if !strings.Contains(d.message.Text, "不能审批自己的操作") || s.shown != nil {
+	if !strings.Contains(d.message.Text, "不能审批自己的操作") || s.shownText != "" {
 		t.Fatalf("self-approval: %q", d.message.Text)
 	}
 	if kinds := h.journalKinds(); strings.Contains(strings.Join(kinds[before:], ","), "personal.reveal") {
 		t.Fatal("refused look journaled as a look")
 	}
 	h.approveAs("zhao", "顾客来电要求回电")
-	if s.shown == nil || !s.shown.Visible() || !strings.Contains(s.shownText, "13812345678") || !strings.Contains(s.shownText, "张三") {
+	if h.ui.message == nil || !strings.Contains(s.shownText, "13812345678") || !strings.Contains(s.shownText, "张三") {
 		t.Fatalf("full view: %q (%q)", s.shownText, d.message.Text)
 	}
 	kinds := h.journalKinds()
@@ -148,7 +149,10 @@ func TestPersonalScreenFindRevealExportErase(t *testing.T) {
 	if last.StaffID != h.sup.ID || !strings.Contains(string(last.Data), "赵主管") || !strings.Contains(string(last.Data), "顾客来电要求回电") {
 		t.Fatalf("reveal entry %s", last.Data)
 	}
-	s.shown.Hide()
+	h.ui.globalKey(fyne.KeyEscape) // Esc closes the full view
+	if h.ui.message != nil {
+		t.Fatal("Esc did not close the full view")
+	}
 	// The person's copy as PDF, with approval.
 	test.Tap(s.exportPDF)
 	h.approveAs("zhao", "本人书面申请查阅")
@@ -317,4 +321,36 @@ func TestPersonalScreenEnglishChild(t *testing.T) {
 	if !strings.Contains(s.message.Text, "full mobile number or 18-digit ID number") {
 		t.Fatalf("error %q", s.message.Text)
 	}
+}
+
+// TestPersonalScreenScreenshot writes docs/screenshots/personal-*.png when
+// SD_SCREENSHOT_DIR names a folder (the screen after a search, and the full
+// view after approval); skipped otherwise.
+func TestPersonalScreenScreenshot(t *testing.T) {
+	dir := os.Getenv("SD_SCREENSHOT_DIR")
+	if dir == "" {
+		t.Skip("set SD_SCREENSHOT_DIR to write screenshots")
+	}
+	h := newHarness(t, true)
+	h.seedPeople()
+	h.mustShell("wang")
+	s := h.personal()
+	test.Type(s.query, "13812345678")
+	test.Tap(s.search)
+	s.list.Select(0)
+	save := func(name string) {
+		img := h.win.Canvas().Capture()
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("personal-screen.png")
+	test.Tap(s.reveal)
+	h.approveAs("zhao", "顾客来电要求回电")
+	save("personal-full-view.png")
 }

@@ -2,6 +2,7 @@ package receipts
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,9 @@ func TestPersonalExportPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := b.Bytes()
+	if out := os.Getenv("SD_EXPORT_PDF"); out != "" {
+		os.WriteFile(out, raw, 0o600) // for the README's picture
+	}
 	if !bytes.HasPrefix(raw, []byte("%PDF-")) {
 		t.Fatal("not a PDF")
 	}
