@@ -479,3 +479,76 @@ func TestPersonalStoreTriggers(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonalKeysTwoDesksRace: two desks bind keys to one fresh database
+// at once. One binding wins; the other desk says its file does not match
+// (or that it has none) instead of sealing data nobody else can open.
+func TestPersonalKeysTwoDesksRace(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "desk.db")
+	a, err := Open(ctx, path, Options{KeysPath: filepath.Join(dir, "a.keys")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path, Options{KeysPath: filepath.Join(dir, "b.keys")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	errs := make(chan error, 2)
+	for _, d := range []*DB{a, b} {
+		go func(d *DB) { errs <- d.EnsurePersonalKeys(ctx) }(d)
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	sa, sb := NewPersonalService(a).KeyStatus(ctx), NewPersonalService(b).KeyStatus(ctx)
+	if sa.Ready == sb.Ready {
+		t.Fatalf("both or neither desk ready: %+v %+v", sa, sb)
+	}
+	loser := sa
+	if sa.Ready {
+		loser = sb
+	}
+	// Depending on timing the losing desk made its own file (不匹配) or
+	// found the database bound already and made none (缺少…密钥文件).
+	if !strings.Contains(loser.Reason, "不匹配") && !strings.Contains(loser.Reason, "缺少个人信息密钥文件") {
+		t.Errorf("losing desk: %+v", loser)
+	}
+	var n int
+	a.SQL().QueryRow("SELECT count(*) FROM journal WHERE kind = 'personal.keys'").Scan(&n)
+	if n != 1 {
+		t.Errorf("%d personal.keys entries", n)
+	}
+}
+
+// TestPersonalKeysFileDamaged: a damaged keys file is reported, never
+// replaced, and a leftover temporary file from a crash changes nothing.
+func TestPersonalKeysFileDamaged(t *testing.T) {
+	f := newPDFixture(t)
+	ctx := context.Background()
+	f.member(t, "张三", "13812345678", "11010519491231002X")
+	good, _ := os.ReadFile(f.keysPath)
+	os.WriteFile(filepath.Join(filepath.Dir(f.keysPath), ".keys-123.tmp"), good[:10], 0o600)
+	os.WriteFile(f.keysPath, good[:len(good)/2], 0o600)
+	f.db.loadKeys(ctx)
+	st := f.pd.KeyStatus(ctx)
+	if st.Ready || !strings.Contains(st.Reason, "无法读取或已损坏") {
+		t.Fatalf("damaged file: %+v", st)
+	}
+	if err := f.db.EnsurePersonalKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := os.ReadFile(f.keysPath); !bytes.Equal(now, good[:len(good)/2]) {
+		t.Fatal("a damaged keys file was replaced")
+	}
+	os.WriteFile(f.keysPath, good, 0o600)
+	f.db.loadKeys(ctx)
+	if !f.pd.KeyStatus(ctx).Ready {
+		t.Fatal("restored file not accepted")
+	}
+}
