@@ -1,7 +1,8 @@
 # Service Desk (服务台) — build, test and release.
 #
 #   make run ARGS=--demo   build and start the app (installs what it needs first)
-#   make test              gofmt, go vet, go test -race (what CI runs)
+#   make test              gofmt, go vet, go test -race on SQLite, then the store tests on PostgreSQL (what CI runs)
+#   make test-pg           only the store tests, on a throwaway PostgreSQL cluster (scripts/pg-test.sh)
 #   make bench             benchmarks
 #   make dist              dist/servicedesk-<version>-linux-amd64.tar.xz and dist/servicedesk.exe
 #   make check-windows     checks dist/servicedesk.exe (PE32+, system DLLs only, icon, version)
@@ -25,6 +26,11 @@ LDFLAGS := -X servicedesk/app/version.Version=$(VERSION) -X servicedesk/app/vers
 
 APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils socat zbar-tools \
 	poppler-utils imagemagick fonts-droid-fallback
+# The store tests also run on PostgreSQL: scripts/pg-test.sh starts a
+# throwaway cluster from Debian's server package.
+APT_TEST := postgresql
+# Packages whose tests run on both engines (each test gets a fresh database).
+PG_PACKAGES ?= ./ledger/...
 APT_DIST := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils
 
 # cgo is required (Fyne/GLFW, SQLite); a locale of C makes Fyne complain.
@@ -36,7 +42,7 @@ LOCALE := if [[ -z "$${LANG:-}" || "$$LANG" == C || "$$LANG" == POSIX ]]; then e
 HEADLESS := if [[ -z "$${DISPLAY:-}" ]] && command -v xvfb-run >/dev/null; then \
 	headless=(xvfb-run -a -s "-screen 0 1280x1024x24"); else headless=(); fi
 
-.PHONY: help deps dist-deps run build test bench dist dist-linux dist-windows check-windows icon clean
+.PHONY: help deps test-deps dist-deps run build test test-pg bench dist dist-linux dist-windows check-windows icon clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -45,6 +51,9 @@ deps:
 	@scripts/go-check.sh
 	@scripts/apt-ensure.sh $(APT_BUILD)
 	@$(GO) mod download
+
+test-deps: deps
+	@scripts/apt-ensure.sh $(APT_TEST)
 
 dist-deps: deps
 	@scripts/apt-ensure.sh $(APT_DIST)
@@ -55,15 +64,25 @@ run: deps
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o servicedesk .
 
-test: deps
+test: test-deps
 	@echo "== gofmt"; bad=$$(gofmt -l .); if [[ -n "$$bad" ]]; then \
 		echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$bad"; exit 1; fi
 	@echo "== go vet"; $(GO) vet ./...
-	@echo "== go test -race"; $(LOCALE); $(HEADLESS); \
-		"$${headless[@]}" $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+	@echo "== go test -race (SQLite)"; $(LOCALE); $(HEADLESS); \
+		SERVICEDESK_TEST_ENGINE=sqlite "$${headless[@]}" $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+	@$(MAKE) --no-print-directory test-pg
 
-bench: deps
-	@$(LOCALE); $(HEADLESS); "$${headless[@]}" $(GO) test -run '^$$' -bench . -benchmem ./...
+# SERVICEDESK_TEST_ENGINE=postgres is the guard: without a server the store
+# tests fail instead of skipping.
+test-pg: test-deps
+	@echo "== go test -race (PostgreSQL): $(PG_PACKAGES)"; $(LOCALE); \
+		scripts/pg-test.sh env SERVICEDESK_TEST_ENGINE=postgres \
+		$(GO) test -race -count=1 -p 1 -timeout $(TEST_TIMEOUT) $(PG_PACKAGES)
+
+bench: test-deps
+	@$(LOCALE); $(HEADLESS); SERVICEDESK_TEST_ENGINE=sqlite "$${headless[@]}" $(GO) test -run '^$$' -bench . -benchmem ./...
+	@echo "== store benchmarks on PostgreSQL"; $(LOCALE); scripts/pg-test.sh env SERVICEDESK_TEST_ENGINE=postgres \
+		$(GO) test -run '^$$' -bench . -benchmem $(PG_PACKAGES)
 
 dist: dist-linux dist-windows
 	@ls -l $(DIST)/*.tar.xz $(DIST)/servicedesk.exe

@@ -31,7 +31,7 @@ const (
 const usage = `服务台 Service Desk %s
 
 用法 Usage:
-  servicedesk [--db PATH] [--demo]          启动服务台界面 (start the counter GUI)
+  servicedesk [--db PATH|URL] [--demo]      启动服务台界面 (start the counter GUI)
   servicedesk verify [--db PATH]            校验流水账哈希链 (verify the journal chain)
   servicedesk devices                       列出串口 (list serial ports)
   servicedesk print-test --port P [--baud N] [--raster] [--no-status] [--width 32|48]
@@ -43,6 +43,9 @@ const usage = `服务台 Service Desk %s
   servicedesk demo --db FILE                写入演示数据库，不开窗口 (write the demo database, no window)
   servicedesk help | --version
 
+--db 数据库文件，或多个服务台共用的 PostgreSQL 地址 postgres://用户@主机/库名
+     （密码放在 ~/.pgpass 或 PGPASSWORD，不写在地址里；也可用环境变量 SERVICEDESK_DB）
+     database file, or the shared PostgreSQL URL (password from ~/.pgpass or PGPASSWORD)
 默认数据库 Default database: %s
 退出码 Exit codes: 0 正常, 1 发现问题, 2 用法错误, 3 无法运行
 `
@@ -110,10 +113,21 @@ func defaultDataDir() string {
 	return dir
 }
 
-// defaultDBPath is the counter database the back-office commands read: in
-// the data folder or, until the app has moved it from there, in version
-// 0.1's Windows place (these commands only read, so they never move it).
+// dbFlagHelp describes --db.
+const dbFlagHelp = "database file or postgres://user@host/db URL (env SERVICEDESK_DB)"
+
+// envDB names the database when --db is not given: a file path or a
+// postgres:// URL of the mall's shared database.
+const envDB = "SERVICEDESK_DB"
+
+// defaultDBPath is the counter database the back-office commands read:
+// $SERVICEDESK_DB, else in the data folder or, until the app has moved it
+// from there, in version 0.1's Windows place (these commands only read, so
+// they never move it).
 func defaultDBPath() string {
+	if v := os.Getenv(envDB); v != "" {
+		return v
+	}
 	dir, err := paths.DataDir()
 	if err != nil {
 		return paths.DBName
@@ -129,6 +143,29 @@ func defaultDBPath() string {
 	return p
 }
 
+// instancePath is what the one-window-per-database lock is taken beside:
+// the SQLite file, or for a shared PostgreSQL database a name in this PC's
+// data directory (one counter window per PC on the shared ledger).
+func instancePath(db string) string {
+	if sqlstore.IsPostgresAddr(db) {
+		return filepath.Join(localDir(db), "shared-ledger")
+	}
+	return db
+}
+
+// localDir is where this PC keeps its own files (log, backups, reports,
+// captured receipts): beside a SQLite file, or the user's data directory
+// when the database is a PostgreSQL server.
+func localDir(db string) string {
+	if sqlstore.IsPostgresAddr(db) {
+		if dir, err := paths.DataDir(); err == nil {
+			return dir
+		}
+		return "."
+	}
+	return filepath.Dir(db)
+}
+
 // newFlags returns a flag set that reports errors to stderr.
 func (e env) newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -136,20 +173,26 @@ func (e env) newFlags(name string) *flag.FlagSet {
 	return fs
 }
 
-// openDB opens the database at path, creating its directory.
+// openDB opens the database at path (a file or a postgres:// URL),
+// creating the local data directory.
 func openDB(ctx context.Context, path string, log *slog.Logger) (*sqlstore.DB, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	dir := localDir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	backups := filepath.Join(filepath.Dir(path), "backups")
-	return sqlstore.Open(ctx, path, sqlstore.Options{Logger: log, BackupDir: backups, KeysPath: keysPathFor(path)})
+	return sqlstore.Open(ctx, path, sqlstore.Options{Logger: log, BackupDir: filepath.Join(dir, "backups"), DataDir: dir,
+		KeysPath: keysPathFor(path)})
 }
 
 // keysPathFor is the personal-data keys file of the database at path: in
 // the same folder, named after it (servicedesk.db → servicedesk.keys), so
 // copying the data folder keeps both and copying the database file alone
-// carries no keys.
+// carries no keys. A desk on the shared PostgreSQL database keeps
+// servicedesk.keys in its data folder (the same file on every desk).
 func keysPathFor(dbPath string) string {
+	if sqlstore.IsPostgresAddr(dbPath) {
+		return filepath.Join(localDir(dbPath), "servicedesk.keys")
+	}
 	return strings.TrimSuffix(dbPath, filepath.Ext(dbPath)) + ".keys"
 }
 
@@ -167,7 +210,7 @@ func (e env) fail(err error) int {
 // verify walks the journal chain.
 func (e env) verify(args []string) int {
 	fs := e.newFlags("verify")
-	db := fs.String("db", defaultDBPath(), "database file")
+	db := fs.String("db", defaultDBPath(), dbFlagHelp)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}

@@ -22,7 +22,7 @@ import (
 // used unless --close N picks the N-th. A day not closed yet gives a preview.
 func (e env) report(args []string) int {
 	fs := e.newFlags("report")
-	db := fs.String("db", defaultDBPath(), "database file")
+	db := fs.String("db", defaultDBPath(), dbFlagHelp)
 	date := fs.String("date", "", "business date YYYY-MM-DD (营业日)")
 	out := fs.String("out", "", "PDF file to write")
 	closeN := fs.Int("close", 0, "the N-th close of that date (default: the last)")
@@ -69,7 +69,7 @@ func (e env) report(args []string) int {
 //	servicedesk export --from 2026-11-01 --to 2026-11-30 --out nov.xlsx [--db PATH]
 func (e env) export(args []string) int {
 	fs := e.newFlags("export")
-	db := fs.String("db", defaultDBPath(), "database file")
+	db := fs.String("db", defaultDBPath(), dbFlagHelp)
 	from := fs.String("from", "", "first business date YYYY-MM-DD")
 	to := fs.String("to", "", "last business date YYYY-MM-DD")
 	out := fs.String("out", "", "Excel file to write (.xlsx)")
@@ -108,7 +108,7 @@ func (e env) export(args []string) int {
 // walk an old journal, e.g. a backup). On failure it returns nil and the exit
 // code.
 func (e env) openExisting(ctx context.Context, path string, allowOld bool) (*sqlstore.DB, int) {
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); err != nil && !sqlstore.IsPostgresAddr(path) {
 		fmt.Fprintf(e.stderr, "错误 error: 数据库不存在 %s\n", path)
 		return nil, exitInternal
 	}

@@ -48,7 +48,7 @@ func (e env) gui(args []string) (code int) {
 	fs := e.newFlags("servicedesk")
 	var flagErr bytes.Buffer
 	fs.SetOutput(io.MultiWriter(e.stderr, &flagErr))
-	dbPath := fs.String("db", "", "database file (default: servicedesk.db in the data folder)")
+	dbPath := fs.String("db", os.Getenv(envDB), dbFlagHelp+"; default: servicedesk.db in the data folder")
 	demo := fs.Bool("demo", false, "throw-away database with sample staff and data")
 	showVersion := fs.Bool("version", false, "print the version")
 	if err := fs.Parse(args); err != nil {
@@ -107,10 +107,10 @@ func (e env) gui(args []string) (code int) {
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
-	if abs, err := filepath.Abs(*dbPath); err == nil {
+	if abs, err := filepath.Abs(*dbPath); err == nil && !sqlstore.IsPostgresAddr(*dbPath) {
 		*dbPath = abs // messages and the log name the whole path
 	}
-	dataDir := filepath.Dir(*dbPath)
+	dataDir := localDir(*dbPath)
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return e.startupFailed(startupLog{}, "", startupProblem{
 			what: "无法创建数据文件夹 " + dataDir,
@@ -120,7 +120,7 @@ func (e env) gui(args []string) (code int) {
 	}
 	// One counter window per database: a second one would print every
 	// receipt again and race the first for the cash drawer's numbers.
-	lock, err := instance.Acquire(*dbPath, time.Now())
+	lock, err := instance.Acquire(instancePath(*dbPath), time.Now())
 	if err != nil {
 		return e.startupFailed(startupLog{}, dataDir, startupProblem{
 			what: ledger.ErrorMessage(err),
@@ -221,7 +221,7 @@ func (e env) gui(args []string) (code int) {
 	u := app.New(a, w, svc, app.Config{
 		Logger:     log,
 		Version:    version.String(),
-		DataPath:   *dbPath,
+		DataPath:   db.Addr(),
 		Printer:    devs.PrinterState,
 		CardReader: devs.ReaderState,
 		Changed:    worker.Wake,

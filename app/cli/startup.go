@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"servicedesk/ledger"
+	"servicedesk/ledger/sqlstore"
 )
 
 // startupProblem is an error before the counter window opens: what went
@@ -106,7 +107,7 @@ func (e env) tempDir() string {
 
 // dbProblem explains a database that could not be opened.
 func dbProblem(path string, err error) startupProblem {
-	p := startupProblem{what: "无法打开数据库 " + path + "：" + ledger.ErrorMessage(err), err: err, code: exitFailure}
+	p := startupProblem{what: "无法打开数据库 " + sqlstore.RedactAddr(path) + "：" + ledger.ErrorMessage(err), err: err, code: exitFailure}
 	switch {
 	case ledger.IsNoSpace(err) || ledger.ErrorCode(err) == ledger.ENOSPACE:
 		p.todo = "磁盘空间已满：删除不需要的文件（不要删除数据文件夹和 backups）后重新启动服务台。"

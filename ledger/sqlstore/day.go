@@ -39,11 +39,11 @@ func (t *tx) openDay(staffID int64) (ledger.BusinessDay, error) {
 	if err != nil {
 		return d, err
 	}
-	res, err := t.ExecContext(t.ctx, "INSERT INTO business_days(business_date, opened_at, open_seq) VALUES (?, ?, ?)", date, formatTime(t.now), e.Seq)
-	if err != nil {
+	var id int64
+	if err := t.QueryRowContext(t.ctx, "INSERT INTO business_days(business_date, opened_at, open_seq) VALUES (?, ?, ?) RETURNING id",
+		date, formatTime(t.now), e.Seq).Scan(&id); err != nil {
 		return d, internal("open business day", err)
 	}
-	id, _ := res.LastInsertId()
 	return ledger.BusinessDay{ID: id, Date: date, OpenedAt: t.now, OpenSeq: e.Seq}, nil
 }
 

@@ -439,7 +439,11 @@ func (s *DayCloseService) DayByDate(ctx context.Context, date string, n int) (le
 }
 
 // DefaultReportDir is the folder for end-of-day reports when the settings
-// name none: "reports" beside the database file, in the data directory.
+// name none: "reports" beside the database file in the data directory (on
+// PostgreSQL, in Options.DataDir).
 func (s *DayCloseService) DefaultReportDir() string {
-	return filepath.Join(filepath.Dir(s.db.Path()), "reports")
+	if s.db.path == "" {
+		return filepath.Join(s.db.dataDir, "reports")
+	}
+	return filepath.Join(filepath.Dir(s.db.path), "reports")
 }

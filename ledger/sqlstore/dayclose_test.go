@@ -291,7 +291,7 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 
 	// A closed day never changes and reprints byte for byte, whatever
 	// happens afterwards (new business, renamed counter).
-	if _, err := f.db.SQL().Exec("UPDATE business_days SET closed_at = '' WHERE id = ?", dc.Day.ID); err == nil {
+	if _, err := f.db.db.Exec("UPDATE business_days SET closed_at = '' WHERE id = ?", dc.Day.ID); err == nil {
 		t.Fatal("closed business day was updated")
 	}
 	set, _ := f.settings.Settings(ctx)

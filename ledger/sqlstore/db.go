@@ -1,6 +1,9 @@
-// Package sqlstore implements the ledger services on a SQLite file through
-// mattn/go-sqlite3: WAL, foreign keys, BEGIN IMMEDIATE writes, a busy
-// timeout and embedded, versioned migrations.
+// Package sqlstore implements the ledger services once, on database/sql,
+// for two engines: a SQLite file through mattn/go-sqlite3 (the embedded
+// default: WAL, foreign keys, BEGIN IMMEDIATE writes, a busy timeout) and a
+// shared PostgreSQL database through jackc/pgx (several desks, one ledger).
+// What differs between them sits behind Dialect; the migrations are
+// versioned together (migrations/sqlite, migrations/postgres).
 package sqlstore
 
 import (
@@ -11,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -24,8 +26,9 @@ type Options struct {
 	Now    func() time.Time
 	Rand   io.Reader
 	Logger *slog.Logger
-	// BackupDir receives the copy taken before a migration; "" means beside
-	// the database file.
+	// BackupDir receives the copy of a SQLite file taken before a migration;
+	// "" means beside the database file. (A PostgreSQL database is backed up
+	// with pg_dump by its administrator.)
 	BackupDir string
 	// ReadOnly opens an existing database for reading only: no migration,
 	// no backup, no write (verify, report, export; old databases). It works
@@ -35,18 +38,25 @@ type Options struct {
 	// never in the database); "" means this process handles no personal
 	// data in full (verify, reports).
 	KeysPath string
+	// DataDir is where files that belong beside the database go when it is
+	// not a file (PostgreSQL): the default report folder. "" means the
+	// working directory.
+	DataDir string
 }
 
-// DB is an open service-desk database.
+// DB is an open service-desk database on either engine.
 type DB struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
-	rand io.Reader
-	log  *slog.Logger
+	db      sqlDB
+	dialect Dialect
+	addr    string // the address as given (may hold a password: never log it)
+	path    string // the SQLite file, "" on PostgreSQL
+	dataDir string
+	now     func() time.Time
+	rand    io.Reader
+	log     *slog.Logger
 	// backupDir is where pre-migration backups go ("" = beside the file).
 	backupDir string
-	// readOnly is set for Options.ReadOnly opens; schema is the file's
+	// readOnly is set for Options.ReadOnly opens; schema is the database's
 	// schema version then (it may be older than the program's).
 	readOnly bool
 	schema   int
@@ -54,12 +64,49 @@ type DB struct {
 	keys *keyring
 }
 
-// Open opens (creating if needed) and migrates the database at path. A
-// database written by a newer program is refused and left byte-identical (its
-// version is read through a read-only connection before any pragma that
-// writes, such as journal_mode=WAL); before migrating an existing database a
-// backup copy is written beside it.
-func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+// Open opens and migrates the database at addr. A `postgres://` or
+// `postgresql://` URL is a shared PostgreSQL database (the password from
+// the URL, PGPASSWORD or a .pgpass file); anything else is the path of a
+// SQLite file, created if needed. A database written by a newer program is
+// refused and left byte-identical (a SQLite file's version is read through a
+// read-only connection before any pragma that writes, such as
+// journal_mode=WAL); before migrating an existing SQLite file a backup copy
+// is written beside it (or into Options.BackupDir).
+func Open(ctx context.Context, addr string, opt Options) (*DB, error) {
+	opt = opt.withDefaults()
+	if opt.ReadOnly {
+		return openReadOnly(ctx, addr, opt)
+	}
+	if !IsPostgresAddr(addr) {
+		if err := refuseNewer(ctx, addr); err != nil {
+			return nil, err
+		}
+	}
+	d, err := connect(addr, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.migrate(ctx); err != nil {
+		d.db.Close()
+		return nil, d.openError(err)
+	}
+	d.schema = SchemaVersion()
+	d.loadKeys(ctx)
+	d.log.Info("database open", "engine", d.dialect.Name(), "addr", d.Addr())
+	return d, nil
+}
+
+// openError says in Chinese why the database could not be opened when the
+// server is unreachable or the disk is full; the cause stays in the chain.
+func (d *DB) openError(err error) error {
+	if d.dialect.Classify(err) == ErrUnavailable {
+		return errors.Join(ledger.Errorf(ledger.EINTERNAL, "无法连接数据库服务器 %s，请检查网络或联系管理员", d.Addr()), err)
+	}
+	return storageError(err)
+}
+
+// withDefaults fills in the zero values: real clock, crypto/rand, no log.
+func (opt Options) withDefaults() Options {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -69,91 +116,59 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if opt.ReadOnly {
-		return openReadOnly(ctx, path, opt)
+	return opt
+}
+
+// connect opens the connection pool for addr without touching the schema
+// (opt has its defaults).
+func connect(addr string, opt Options) (*DB, error) {
+	d := &DB{addr: addr, now: opt.Now, rand: opt.Rand, log: opt.Logger, backupDir: opt.BackupDir, dataDir: opt.DataDir,
+		keys: &keyring{path: opt.KeysPath}}
+	var sdb *sql.DB
+	var err error
+	if IsPostgresAddr(addr) {
+		d.dialect = postgresDialect{}
+		sdb, err = openPostgres(addr, opt.ReadOnly)
+	} else {
+		d.dialect, d.path = sqliteDialect{}, addr
+		sdb, err = sql.Open("sqlite3", sqliteDSN(addr))
 	}
-	if err := refuseNewer(ctx, path); err != nil {
-		return nil, err
-	}
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_foreign_keys", "on")
-	q.Set("_txlock", "immediate")
-	q.Set("_busy_timeout", "5000")
-	q.Set("_synchronous", "FULL")
-	// Erased personal data is overwritten, not left in free pages.
-	q.Set("_secure_delete", "on")
-	sdb, err := sql.Open("sqlite3", fileDSN(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, backupDir: opt.BackupDir,
-		keys: &keyring{path: opt.KeysPath}}
-	if err := d.migrate(ctx); err != nil {
-		sdb.Close()
-		return nil, storageError(err)
-	}
-	d.schema = SchemaVersion()
-	d.loadKeys(ctx)
+	d.db = sqlDB{DB: sdb, d: d.dialect}
 	return d, nil
-}
-
-// fileDSN is the go-sqlite3 URI of the file at path with the options q.
-func fileDSN(path string, q url.Values) string {
-	return "file:" + url.PathEscape(path) + "?" + q.Encode()
 }
 
 // Close closes the database.
 func (d *DB) Close() error { return d.db.Close() }
 
-// Path returns the database file's path.
+// Path returns the SQLite file's path ("" on PostgreSQL).
 func (d *DB) Path() string { return d.path }
 
 // ReadOnly reports whether the database was opened read-only.
 func (d *DB) ReadOnly() bool { return d.readOnly }
 
-// Schema returns the file's schema version (older than SchemaVersion only
-// for a read-only open of an old database).
+// Schema returns the database's schema version (older than SchemaVersion
+// only for a read-only open of an old database).
 func (d *DB) Schema() int { return d.schema }
 
+// Addr returns the database address fit for the log and the screen: the
+// file path, or the PostgreSQL URL without its password.
+func (d *DB) Addr() string { return RedactAddr(d.addr) }
+
 // SQL exposes the underlying handle for tests and maintenance commands.
-func (d *DB) SQL() *sql.DB { return d.db }
+// Its queries are not rebound: use the engine's own placeholders.
+func (d *DB) SQL() *sql.DB { return d.db.DB }
 
 // Now returns the injected current time in UTC.
 func (d *DB) Now() time.Time { return d.now().UTC() }
 
-// tx is a write transaction that appends to the journal.
-type tx struct {
-	*sql.Tx
-	ctx context.Context
-	db  *DB
-	now time.Time
-}
-
-// inTx runs fn in one BEGIN IMMEDIATE transaction; an error rolls back all.
-func (d *DB) inTx(ctx context.Context, fn func(*tx) error) error {
-	if d.readOnly {
-		return ledger.Errorf(ledger.EFORBIDDEN, "数据库以只读方式打开，不能修改")
-	}
-	stx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return storageError(fmt.Errorf("begin: %w", err))
-	}
-	t := &tx{Tx: stx, ctx: ctx, db: d, now: d.Now()}
-	if err := fn(t); err != nil {
-		_ = stx.Rollback()
-		return storageError(err)
-	}
-	if err := stx.Commit(); err != nil {
-		return storageError(fmt.Errorf("commit: %w", err))
-	}
-	return nil
-}
-
 // errNoRows reports whether err is sql.ErrNoRows.
 func errNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
-// formatTime stores a time as RFC 3339 UTC with nanoseconds.
+// formatTime stores a time as RFC 3339 UTC with nanoseconds. Times are text
+// on both engines, so a journal entry hashes the same bytes it stores.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""

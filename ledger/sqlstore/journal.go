@@ -16,31 +16,30 @@ func NewJournalService(db *DB) *JournalService { return &JournalService{db: db} 
 
 var _ ledger.JournalService = (*JournalService)(nil)
 
-// append writes the next journal entry in the transaction and returns it.
-// data is marshalled to JSON; reverses names the entry being corrected.
+// append writes the next journal entry in the transaction and returns it:
+// seq and previous hash from the head taken when the transaction began, then
+// the head advanced to the new entry. data is marshalled to JSON; reverses
+// names the entry being corrected.
 func (t *tx) append(staffID int64, kind string, data any, reverses int64) (ledger.Entry, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return ledger.Entry{}, fmt.Errorf("marshal %s: %w", kind, err)
 	}
-	e := ledger.Entry{At: t.now, StaffID: staffID, Kind: kind, Data: raw, Reverses: reverses, PrevHash: ledger.GenesisHash}
-	var last int64
-	var prev string
-	err = t.QueryRowContext(t.ctx, "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").Scan(&last, &prev)
-	switch {
-	case errNoRows(err):
-	case err != nil:
-		return ledger.Entry{}, fmt.Errorf("read journal head: %w", err)
-	default:
-		e.PrevHash = prev
-	}
-	e.Seq = last + 1
+	e := ledger.Entry{Seq: t.headSeq + 1, At: t.now, StaffID: staffID, Kind: kind, Data: raw, Reverses: reverses, PrevHash: t.headHash}
 	e.Hash = e.ComputeHash()
 	_, err = t.ExecContext(t.ctx, `INSERT INTO journal(seq, at, staff_id, kind, data, reverses, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, formatTime(e.At), e.StaffID, e.Kind, string(e.Data), e.Reverses, e.PrevHash, e.Hash)
 	if err != nil {
 		return ledger.Entry{}, fmt.Errorf("append %s: %w", kind, err)
 	}
+	res, err := t.ExecContext(t.ctx, "UPDATE journal_head SET last_seq = ?, last_hash = ? WHERE id = 1 AND last_seq = ?", e.Seq, e.Hash, t.headSeq)
+	if err != nil {
+		return ledger.Entry{}, fmt.Errorf("advance journal head: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return ledger.Entry{}, fmt.Errorf("advance journal head: %d rows, %v", n, err)
+	}
+	t.headSeq, t.headHash = e.Seq, e.Hash
 	return e, nil
 }
 

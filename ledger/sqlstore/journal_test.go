@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -59,20 +58,17 @@ func TestJournalRefusesUpdateAndDelete(t *testing.T) {
 		"DELETE FROM journal WHERE seq = 1",
 		"DELETE FROM staff WHERE id = 1",
 	} {
-		if _, err := f.db.SQL().Exec(q); err == nil || !strings.Contains(err.Error(), "refused") && !strings.Contains(err.Error(), "never deleted") {
+		if _, err := f.db.db.Exec(q); err == nil || !strings.Contains(err.Error(), "refused") && !strings.Contains(err.Error(), "never deleted") {
 			t.Errorf("%s: err = %v, want refusal by trigger", q, err)
 		}
 	}
 }
 
 // tamper flips one byte of one column of entry seq with the triggers dropped.
-func tamper(t *testing.T, db *sql.DB, seq int64, column string) {
+func tamper(t *testing.T, d *DB, seq int64, column string) {
 	t.Helper()
-	for _, q := range []string{"DROP TRIGGER journal_no_update"} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dropTrigger(t, d, "journal_no_update", "journal")
+	db := d.db
 	var v string
 	if err := db.QueryRow("SELECT CAST("+column+" AS TEXT) FROM journal WHERE seq = ?", seq).Scan(&v); err != nil {
 		t.Fatal(err)
@@ -99,7 +95,7 @@ func TestVerifyNamesTamperedEntry(t *testing.T) {
 			}
 			res, _ := f.journal.Verify(ctx)
 			target := res.Count - 4
-			tamper(t, f.db.SQL(), target, column)
+			tamper(t, f.db, target, column)
 			got, err := f.journal.Verify(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -112,7 +108,7 @@ func TestVerifyNamesTamperedEntry(t *testing.T) {
 }
 
 func TestVerifyEmptyJournal(t *testing.T) {
-	db, err := Open(context.Background(), t.TempDir()+"/e.db", Options{})
+	db, err := Open(context.Background(), testAddr(t, "e.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

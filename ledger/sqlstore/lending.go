@@ -115,13 +115,9 @@ func (s *LendingService) AddItems(ctx context.Context, actor ledger.Staff, kind 
 			if exists > 0 {
 				return ledger.Errorf(ledger.ECONFLICT, "%s %s 已存在", kind.Label(), n)
 			}
-			res, err := t.ExecContext(ctx, "INSERT INTO items(kind, number, added_seq) VALUES (?, ?, 0)", kind, n)
-			if err != nil {
+			var id int64
+			if err := t.QueryRowContext(ctx, "INSERT INTO items(kind, number, added_seq) VALUES (?, ?, 0) RETURNING id", kind, n).Scan(&id); err != nil {
 				return internal("insert item", err)
-			}
-			id, err := res.LastInsertId()
-			if err != nil {
-				return internal("item id", err)
 			}
 			list = append(list, added{ID: id, Number: n})
 		}
@@ -360,13 +356,9 @@ func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledge
 			LentAt: t.now, LentBy: actor.ID, PhoneMasked: masked, Deposit: deposit, Status: ledger.LoanOpen}
 		// The journal entry's seq is needed on the row and the row's id in
 		// the entry: insert with a placeholder seq, then fill both in.
-		res, err := t.ExecContext(ctx, `INSERT INTO loans(kind, item_id, receipt_no, lent_at, lent_by, phone, phone_masked, deposit, lend_seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`, loan.Kind, loan.ItemID, receiptNo, formatTime(t.now), actor.ID, phone, masked, deposit)
-		if err != nil {
+		if err := t.QueryRowContext(ctx, `INSERT INTO loans(kind, item_id, receipt_no, lent_at, lent_by, phone, phone_masked, deposit, lend_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id`, loan.Kind, loan.ItemID, receiptNo, formatTime(t.now), actor.ID, phone, masked, deposit).Scan(&loan.ID); err != nil {
 			return internal("insert loan", err)
-		}
-		if loan.ID, err = res.LastInsertId(); err != nil {
-			return internal("loan id", err)
 		}
 		loan.Token = sig.Sign(tokenKind(loan.Kind), loan.ID)
 		job, err := t.enqueueDocument(receiptNo, lendDocument(set, loan, actor))

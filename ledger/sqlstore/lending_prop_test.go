@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -55,7 +54,6 @@ func TestLendingProperties(t *testing.T) {
 	if err := tmpl.settings.UpdateSettings(ctx, tmpl.admin, set); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
 	checkNo := 0
 	numbers := map[ledger.ItemKind][]string{
 		ledger.KindUmbrella: {"U-001", "U-002", "U-003"},
@@ -66,10 +64,8 @@ func TestLendingProperties(t *testing.T) {
 
 	rapid.Check(t, func(rt *rapid.T) {
 		checkNo++
-		path := filepath.Join(dir, fmt.Sprintf("prop%d.db", checkNo))
-		if _, err := tmpl.db.SQL().Exec("VACUUM INTO ?", path); err != nil {
-			rt.Fatal(err)
-		}
+		path, drop := cloneDB(t, tmpl.db, fmt.Sprintf("prop%d.db", checkNo))
+		defer drop()
 		db, err := Open(ctx, path, Options{Now: tmpl.clock.Now})
 		if err != nil {
 			rt.Fatal(err)
@@ -187,7 +183,7 @@ func TestLendingProperties(t *testing.T) {
 				k := rapid.SampledFrom(c).Draw(rt, "item")
 				kind, number, _ := strings.Cut(k, "/")
 				var id int64
-				if err := db.SQL().QueryRow("SELECT id FROM items WHERE kind = ? AND number = ?", kind, number).Scan(&id); err != nil {
+				if err := db.db.QueryRow("SELECT id FROM items WHERE kind = ? AND number = ?", kind, number).Scan(&id); err != nil {
 					rt.Fatal(err)
 				}
 				if err := svc.SetItemStatus(ctx, actor(rt), id, ledger.ItemIn, "修好/找回", nil); err != nil {

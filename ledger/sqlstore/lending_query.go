@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"servicedesk/ledger"
@@ -30,12 +29,6 @@ func scanLoan(sc interface{ Scan(...any) error }) (ledger.Loan, error) {
 	}
 	l.ClosedAt, err = parseTime(closed)
 	return l, err
-}
-
-// queryer is a *sql.DB or a transaction.
-type queryer interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
 }
 
 // loadLoan loads the one loan matching where (a condition on alias l).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +68,7 @@ func (f *lendFixture) counts(t testing.TB) [3]int {
 	t.Helper()
 	var c [3]int
 	for i, q := range []string{"SELECT count(*) FROM loans", "SELECT count(*) FROM journal", "SELECT count(*) FROM print_jobs"} {
-		if err := f.db.SQL().QueryRow(q).Scan(&c[i]); err != nil {
+		if err := f.db.db.QueryRow(q).Scan(&c[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -121,7 +120,7 @@ func TestLendUmbrellaQueuesReceiptAndJournal(t *testing.T) {
 	}
 	// The full phone is kept for reminders but is in no journal entry.
 	var phone string
-	f.db.SQL().QueryRow("SELECT phone FROM loans WHERE id = ?", l.ID).Scan(&phone)
+	f.db.db.QueryRow("SELECT phone FROM loans WHERE id = ?", l.ID).Scan(&phone)
 	if phone != "13812345678" {
 		t.Fatalf("stored phone %q", phone)
 	}
@@ -213,10 +212,7 @@ func TestLendFailureLeavesNothing(t *testing.T) {
 	f.mustLend(t, ledger.KindUmbrella, "U-001", "")
 	before := f.counts(t)
 	// Make the last step (the journal append) fail.
-	if _, err := f.db.SQL().Exec(`CREATE TRIGGER fail_lend BEFORE INSERT ON journal WHEN NEW.kind = 'umbrella.lend'
-		BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
-		t.Fatal(err)
-	}
+	failTrigger(t, f.db, "fail_lend", "journal", "NEW.kind = 'umbrella.lend'")
 	if _, err := f.lend.Lend(ctx, f.clerk, ledger.LendRequest{Kind: ledger.KindUmbrella, ItemNumber: "U-002"}); err == nil {
 		t.Fatal("lend succeeded")
 	}
@@ -226,7 +222,7 @@ func TestLendFailureLeavesNothing(t *testing.T) {
 	if it := f.item(t, ledger.KindUmbrella, "U-002"); it.Status != ledger.ItemIn {
 		t.Fatalf("item %s", it.Status)
 	}
-	f.db.SQL().Exec("DROP TRIGGER fail_lend")
+	dropTrigger(t, f.db, "fail_lend", "journal")
 	// No receipt number was used up by the failure.
 	if l := f.mustLend(t, ledger.KindUmbrella, "U-002", ""); l.ReceiptNo != "20261125-0002" {
 		t.Fatalf("receipt %s, want 20261125-0002", l.ReceiptNo)
@@ -290,7 +286,7 @@ func TestDoubleReturnRefused(t *testing.T) {
 		t.Fatalf("double return changed state: %v -> %v", before, after)
 	}
 	// Even a direct UPDATE of a closed loan is refused by the schema.
-	if _, err := f.db.SQL().Exec("UPDATE loans SET refund = 0, forfeit = 5000, status = 'lost' WHERE id = ?", l.ID); err == nil {
+	if _, err := f.db.db.Exec("UPDATE loans SET refund = 0, forfeit = 5000, status = 'lost' WHERE id = ?", l.ID); err == nil {
 		t.Fatal("closed loan was updated")
 	}
 	_, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: 999, Outcome: ledger.ReturnFine})
@@ -687,7 +683,7 @@ func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
 func BenchmarkLend(b *testing.B) {
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)}
-	db, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), Options{Now: c.Now})
+	db, err := Open(ctx, testAddr(b, "bench.db"), Options{Now: c.Now})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,10 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
+	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -14,8 +15,21 @@ import (
 	"servicedesk/ledger"
 )
 
-//go:embed migrations/*.sql
+// migrationFS holds both engines' migrations: the same numbers, tables and
+// columns in each directory (TestMigrationListsMatch).
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
+
+// mustSub returns a directory of migrationFS; the directories are embedded,
+// so a failure is a build mistake.
+func mustSub(dir string) fs.FS {
+	sub, err := fs.Sub(migrationFS, dir)
+	if err != nil {
+		panic(fmt.Sprintf("embedded migrations %s: %v", dir, err))
+	}
+	return sub
+}
 
 // migration is one numbered schema step.
 type migration struct {
@@ -24,9 +38,10 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded migrations in order.
-func migrations() ([]migration, error) {
-	files, err := migrationFS.ReadDir("migrations")
+// loadMigrations reads NNNN_name.sql files in order; the numbers must run
+// 1, 2, 3 … without a gap.
+func loadMigrations(fsys fs.FS) ([]migration, error) {
+	files, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
 	}
@@ -34,10 +49,10 @@ func migrations() ([]migration, error) {
 	for _, f := range files {
 		num, _, ok := strings.Cut(f.Name(), "_")
 		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
+		if !ok || err != nil || !strings.HasSuffix(f.Name(), ".sql") {
 			return nil, fmt.Errorf("migration %s: bad name", f.Name())
 		}
-		b, err := migrationFS.ReadFile(path.Join("migrations", f.Name()))
+		b, err := fs.ReadFile(fsys, f.Name())
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", f.Name(), err)
 		}
@@ -52,9 +67,13 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// SchemaVersion is the newest schema this program knows.
+// migrations returns the embedded migrations of the database's engine.
+func (d *DB) migrations() ([]migration, error) { return loadMigrations(d.dialect.Migrations()) }
+
+// SchemaVersion is the newest schema this program knows (the same on both
+// engines).
 func SchemaVersion() int {
-	ms, err := migrations()
+	ms, err := loadMigrations(sqliteDialect{}.Migrations())
 	if err != nil {
 		return 0
 	}
@@ -63,18 +82,52 @@ func SchemaVersion() int {
 
 // migrate brings the schema to the newest version, one transaction per step.
 func (d *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := d.migrations()
 	if err != nil {
 		return err
 	}
 	return d.migrateWith(ctx, ms)
 }
 
-// migrateWith applies the steps in ms that the file does not have yet.
+// backupper is a dialect that can copy the database before a migration.
+type backupper interface {
+	backup(ctx context.Context, conn *sql.Conn, dest string) error
+}
+
+// backup copies the SQLite file (complete and consistent) to dest.
+func (sqliteDialect) backup(ctx context.Context, conn *sql.Conn, dest string) error {
+	_, err := conn.ExecContext(ctx, "VACUUM INTO ?", dest)
+	return err
+}
+
+// migrateWith applies the steps in ms that the database does not have yet.
+// The steps run on one pinned connection under the dialect's migration lock
+// (a PostgreSQL advisory lock: two desks starting a new program at once
+// migrate once), and each step re-reads the version inside its own
+// transaction before applying itself.
 func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
-	var current int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	current, err := d.dialect.schemaVersion(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if current == len(ms) {
+		return nil // up to date: no lock, no DDL (a desk's role may not have the right)
+	}
+	unlock, err := d.dialect.LockMigrations(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := d.dialect.prepareMigrations(ctx, conn); err != nil {
+		return err
+	}
+	if current, err = d.dialect.schemaVersion(ctx, conn); err != nil {
+		return err
 	}
 	if current > len(ms) {
 		return ledger.Errorf(ledger.ECONFLICT, "数据库版本（%d）比本程序（%d）新，请升级程序；数据库未作任何改动", current, len(ms))
@@ -82,7 +135,7 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 	if current == len(ms) {
 		return nil
 	}
-	if current > 0 {
+	if b, ok := d.dialect.(backupper); ok && current > 0 && d.path != "" {
 		backup := fmt.Sprintf("%s.v%d-%s.bak", d.path, current, d.Now().Format("20060102T150405Z"))
 		if d.backupDir != "" {
 			if err := os.MkdirAll(d.backupDir, 0o700); err != nil {
@@ -90,28 +143,48 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 			}
 			backup = filepath.Join(d.backupDir, filepath.Base(backup))
 		}
-		if _, err := d.db.ExecContext(ctx, "VACUUM INTO ?", backup); err != nil {
-			return fmt.Errorf("backup before migration: %w", err)
+		if err := b.backup(ctx, conn, backup); err != nil {
+			// Another process opening the same old file this very second
+			// took the same backup: one copy is enough.
+			if _, serr := os.Stat(backup); serr != nil {
+				return fmt.Errorf("backup before migration: %w", err)
+			}
 		}
 		d.log.Info("database backed up before migration", "backup", backup, "from", current, "to", len(ms))
 	}
 	for _, m := range ms[current:] {
-		stx, err := d.db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("begin migration %s: %w", m.name, err)
+		if err := d.applyMigration(ctx, conn, m); err != nil {
+			return err
 		}
-		if _, err := stx.ExecContext(ctx, m.sql); err != nil {
-			_ = stx.Rollback()
-			return fmt.Errorf("apply migration %s: %w", m.name, err)
-		}
-		if _, err := stx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-			_ = stx.Rollback()
-			return fmt.Errorf("set schema version %d: %w", m.version, err)
-		}
-		if err := stx.Commit(); err != nil {
-			return fmt.Errorf("commit migration %s: %w", m.name, err)
-		}
-		d.log.Info("migrated", "version", m.version)
 	}
+	return nil
+}
+
+// applyMigration runs one step in its own transaction unless another
+// process applied it meanwhile. The file runs as one argument-free Exec
+// (pgx then uses the simple protocol, which takes several statements).
+func (d *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration) error {
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration %s: %w", m.name, err)
+	}
+	defer stx.Rollback() //nolint:errcheck // a no-op after Commit
+	v, err := d.dialect.schemaVersion(ctx, stx)
+	if err != nil {
+		return err
+	}
+	if v >= m.version {
+		return nil
+	}
+	if _, err := stx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("apply migration %s: %w", m.name, err)
+	}
+	if err := d.dialect.setSchemaVersion(ctx, stx, m.version, m.name, formatTime(d.Now())); err != nil {
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit migration %s: %w", m.name, err)
+	}
+	d.log.Info("migrated", "version", m.version, "engine", d.dialect.Name())
 	return nil
 }

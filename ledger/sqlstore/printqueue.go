@@ -54,14 +54,10 @@ func (t *tx) enqueueDocument(receiptNo string, doc receipts.Document) (ledger.Pr
 	if err != nil {
 		return ledger.PrintJob{}, internal("encode receipt", err)
 	}
-	res, err := t.ExecContext(t.ctx, "INSERT INTO print_jobs(receipt_no, document, is_copy, created_at) VALUES (?, ?, ?, ?)",
-		receiptNo, string(raw), doc.Copy, formatTime(t.now))
-	if err != nil {
+	var id int64
+	if err := t.QueryRowContext(t.ctx, "INSERT INTO print_jobs(receipt_no, document, is_copy, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+		receiptNo, string(raw), doc.Copy, formatTime(t.now)).Scan(&id); err != nil {
 		return ledger.PrintJob{}, internal("queue print job", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return ledger.PrintJob{}, internal("print job id", err)
 	}
 	return ledger.PrintJob{ID: id, ReceiptNo: receiptNo, Document: raw, Copy: doc.Copy, CreatedAt: t.now}, nil
 }
@@ -350,7 +346,7 @@ func (q *PrintQueue) Reprint(ctx context.Context, actor ledger.Staff, receiptNo 
 
 // originalJob loads the first (non-copy) job of a receipt.
 func originalJob(ctx context.Context, q queryer, receiptNo string) (ledger.PrintJob, error) {
-	j, err := scanJob(q.QueryRowContext(ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE receipt_no = ? AND is_copy = 0 ORDER BY id LIMIT 1", receiptNo))
+	j, err := scanJob(q.QueryRowContext(ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE receipt_no = ? AND is_copy = ? ORDER BY id LIMIT 1", receiptNo, false))
 	if errNoRows(err) {
 		return j, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s", ledger.Quote(receiptNo))
 	} else if err != nil {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -223,17 +222,13 @@ func TestPrintQueueRecoverInterrupted(t *testing.T) {
 func TestPrintQueueMigrationStates(t *testing.T) {
 	ctx := context.Background()
 	f := newLendFixture(t)
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
 	f.mustLend(t, ledger.KindUmbrella, "U-001", "")
 	f.mustLend(t, ledger.KindUmbrella, "U-002", "")
 	f.mustLend(t, ledger.KindUmbrella, "U-003", "")
-	path := f.path + ".v3"
-	// A fresh file at schema 3 with the same three jobs, one printed and
-	// one failed.
-	old, err := openAt(ctx, t, path, ms[:3])
+	path := testAddr(t, "v3.db")
+	// A fresh database at schema 3 with the same three jobs, one printed
+	// and one failed.
+	old, err := openAtVersion(ctx, path, 3, f.clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +237,7 @@ func TestPrintQueueMigrationStates(t *testing.T) {
 		if row.errText != "" {
 			attempts = 2
 		}
-		if _, err := old.Exec("INSERT INTO print_jobs(receipt_no, document, created_at, printed_at, attempts, last_error) VALUES ('r', '{}', '2026-11-25T01:00:00Z', ?, ?, ?)",
+		if _, err := old.db.Exec("INSERT INTO print_jobs(receipt_no, document, created_at, printed_at, attempts, last_error) VALUES ('r', '{}', '2026-11-25T01:00:00Z', ?, ?, ?)",
 			row.printed, attempts, row.errText); err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +248,7 @@ func TestPrintQueueMigrationStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.SQL().Query("SELECT state FROM print_jobs ORDER BY id")
+	rows, err := db.db.Query("SELECT state FROM print_jobs ORDER BY id")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,24 +262,4 @@ func TestPrintQueueMigrationStates(t *testing.T) {
 	if strings.Join(states, ",") != "printed,failed,queued" {
 		t.Fatalf("states %v", states)
 	}
-}
-
-// openAt writes a database at the schema of ms (an older program's file).
-func openAt(ctx context.Context, t *testing.T, path string, ms []migration) (*sql.DB, error) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		if _, err := db.ExecContext(ctx, m.sql); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("%s: %w", m.name, err)
-		}
-	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms))); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
 }

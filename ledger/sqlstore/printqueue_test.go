@@ -15,7 +15,7 @@ import (
 func countKind(t *testing.T, f *lendFixture, kind string) int {
 	t.Helper()
 	var n int
-	if err := f.db.SQL().QueryRow("SELECT count(*) FROM journal WHERE kind = ?", kind).Scan(&n); err != nil {
+	if err := f.db.db.QueryRow("SELECT count(*) FROM journal WHERE kind = ?", kind).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

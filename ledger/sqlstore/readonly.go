@@ -16,6 +16,9 @@ import (
 // disk) and no -wal file holds uncheckpointed pages, the file is opened as
 // immutable instead, which needs no side files at all.
 func openReadOnly(ctx context.Context, path string, opt Options) (*DB, error) {
+	if IsPostgresAddr(path) {
+		return openReadOnlyPostgres(ctx, path, opt)
+	}
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -45,20 +48,40 @@ func openRO(ctx context.Context, path string, q url.Values, opt Options) (*DB, e
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	d := &DB{db: sqlDB{DB: sdb, d: sqliteDialect{}}, dialect: sqliteDialect{}, addr: path, path: path,
+		now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true}
+	return d.checkReadOnly(ctx)
+}
+
+// openReadOnlyPostgres opens a shared database whose every transaction is
+// READ ONLY on the server, without migrating it.
+func openReadOnlyPostgres(ctx context.Context, addr string, opt Options) (*DB, error) {
+	d, err := connect(addr, opt)
+	if err != nil {
+		return nil, err
+	}
+	d.readOnly = true
+	return d.checkReadOnly(ctx)
+}
+
+// checkReadOnly reads the schema version of a read-only open and refuses
+// a newer or an empty database (closing it).
+func (d *DB) checkReadOnly(ctx context.Context) (*DB, error) {
 	// Read-only opens (verify, reports) handle no personal data in full.
-	d := &DB{db: sdb, path: path, now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true, keys: &keyring{}}
+	d.keys = &keyring{}
 	ro := ledger.Errorf(ledger.ECONFLICT, "数据库以只读方式打开，个人信息只能以脱敏形式显示")
 	d.keys.set(nil, ledger.KeyStatus{Reason: ro.Message, Err: ro})
-	if err := sdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&d.schema); err != nil {
-		sdb.Close()
-		return nil, fmt.Errorf("read schema version: %w", err)
+	var err error
+	if d.schema, err = d.dialect.schemaVersion(ctx, d.db); err != nil {
+		d.db.Close()
+		return nil, d.openError(err)
 	}
 	if d.schema > SchemaVersion() {
-		sdb.Close()
+		d.db.Close()
 		return nil, ledger.Errorf(ledger.ECONFLICT, "数据库版本（%d）比本程序（%d）新，请升级程序；数据库未作任何改动", d.schema, SchemaVersion())
 	}
 	if d.schema == 0 {
-		sdb.Close()
+		d.db.Close()
 		return nil, ledger.Errorf(ledger.ENOTFOUND, "不是服务台数据库，或数据库为空")
 	}
 	return d, nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -64,32 +63,6 @@ func seedBusyDay(tb testing.TB) (*lendFixture, ledger.DayClose) {
 		tb.Fatal(err)
 	}
 	return f, dc
-}
-
-// newFixtureTB is newFixture (admin, supervisor wang, clerk li) for any
-// testing.TB.
-func newFixtureTB(tb testing.TB) *fixture {
-	tb.Helper()
-	ctx := context.Background()
-	c := &clock{t: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)}
-	path := filepath.Join(tb.TempDir(), "desk.db")
-	db, err := Open(ctx, path, Options{Now: c.Now})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	f := &fixture{db: db, clock: c, staff: NewStaffService(db), settings: NewSettingsService(db), journal: NewJournalService(db), path: path}
-	if f.admin, err = f.staff.Setup(ctx, ledger.SetupRequest{MallName: "测试广场", CounterName: "北门服务台",
-		Admin: ledger.NewStaff{Username: "admin", Name: "管理员甲", Password: testPassword}}); err != nil {
-		tb.Fatal(err)
-	}
-	if f.sup, err = f.staff.AddStaff(ctx, f.admin, ledger.NewStaff{Username: "wang", Name: "王主管", Role: ledger.RoleSupervisor, Password: testPassword}); err != nil {
-		tb.Fatal(err)
-	}
-	if f.clerk, err = f.staff.AddStaff(ctx, f.admin, ledger.NewStaff{Username: "li", Name: "李柜员", Role: ledger.RoleClerk, Password: testPassword}); err != nil {
-		tb.Fatal(err)
-	}
-	return f
 }
 
 // BenchmarkDayReport3000 builds the report of a closed 3,000-entry day

@@ -119,12 +119,11 @@ func (t *tx) addStaff(actorID int64, n ledger.NewStaff) (ledger.Staff, error) {
 	if exists > 0 {
 		return ledger.Staff{}, ledger.Errorf(ledger.ECONFLICT, "用户名 %s 已存在", n.Username)
 	}
-	res, err := t.ExecContext(t.ctx, "INSERT INTO staff(username, name, role, password_hash) VALUES (?, ?, ?, ?)",
-		n.Username, strings.TrimSpace(n.Name), string(n.Role), hash)
-	if err != nil {
+	var id int64
+	if err := t.QueryRowContext(t.ctx, "INSERT INTO staff(username, name, role, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
+		n.Username, strings.TrimSpace(n.Name), string(n.Role), hash).Scan(&id); err != nil {
 		return ledger.Staff{}, internal("insert staff", err)
 	}
-	id, _ := res.LastInsertId()
 	if _, err := t.append(actorID, "staff.add", map[string]any{"id": id, "username": n.Username, "name": strings.TrimSpace(n.Name), "role": n.Role}, 0); err != nil {
 		return ledger.Staff{}, err
 	}

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"math/rand"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -39,17 +38,24 @@ const testPassword = "counter2026"
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	return newFixtureAt(t, filepath.Join(t.TempDir(), "desk.db"))
+	return newFixtureAt(t, testAddr(t, "desk.db"))
 }
 
-// newFixtureAt is newFixture with the database file at path.
-func newFixtureAt(t *testing.T, path string) *fixture {
+// newFixtureTB is newFixture for any testing.TB (benchmarks).
+func newFixtureTB(tb testing.TB) *fixture {
+	tb.Helper()
+	return newFixtureAt(tb, testAddr(tb, "desk.db"))
+}
+
+// newFixtureAt is newFixture with the database at addr (a file path, or a
+// PostgreSQL address from testAddr).
+func newFixtureAt(t testing.TB, path string) *fixture {
 	t.Helper()
 	return newFixtureWith(t, path, nil)
 }
 
 // newFixtureWith is newFixtureAt with options adjusted by opt (nil for none).
-func newFixtureWith(t *testing.T, path string, opt func(*Options)) *fixture {
+func newFixtureWith(t testing.TB, path string, opt func(*Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)}
