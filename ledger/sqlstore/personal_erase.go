@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"servicedesk/ledger"
@@ -13,26 +14,38 @@ const heldCond = "(sealed IS NOT NULL OR lookup IS NOT NULL)"
 // heldFieldsSQL counts a record's fields that still hold a value or hash.
 const heldFieldsSQL = "SELECT count(*) FROM person_fields WHERE person_id = ? AND " + heldCond
 
+// eraseChunk is how many records one erasing statement names.
+const eraseChunk = 500
+
 // erasePersons erases the records in the caller's transaction: sealed
 // values and keyed hashes are cleared in place (secure_delete zeroes the
 // freed bytes), the ids and masks stay, and each record names the journal
-// entry that erased it. It returns the number of fields erased.
+// entry that erased it. Records are erased in chunks of eraseChunk ids per
+// statement; one that is already erased fails the whole transaction. It
+// returns the number of fields erased.
 func (t *tx) erasePersons(ids []string, reason string, seq int64) (int, error) {
 	fields := 0
 	now := micros(t.now)
-	for _, id := range ids {
-		res, err := t.ExecContext(t.ctx, "UPDATE person_fields SET sealed = NULL, lookup = NULL WHERE person_id = ? AND "+heldCond, id)
+	for start := 0; start < len(ids); start += eraseChunk {
+		chunk := ids[start:min(start+eraseChunk, len(ids))]
+		in := "(?" + strings.Repeat(", ?", len(chunk)-1) + ")"
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		res, err := t.ExecContext(t.ctx, "UPDATE person_fields SET sealed = NULL, lookup = NULL WHERE person_id IN "+in+" AND "+heldCond, args...)
 		if err != nil {
 			return 0, internal("erase person fields", err)
 		}
 		n, _ := res.RowsAffected()
 		fields += int(n)
-		res, err = t.ExecContext(t.ctx, "UPDATE persons SET erased_at = ?, erased_for = ?, erased_seq = ? WHERE id = ? AND erased_at = 0", now, reason, seq, id)
+		res, err = t.ExecContext(t.ctx, "UPDATE persons SET erased_at = ?, erased_for = ?, erased_seq = ? WHERE erased_at = 0 AND id IN "+in,
+			append([]any{now, reason, seq}, args...)...)
 		if err != nil {
 			return 0, internal("erase person", err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return 0, ledger.Errorf(ledger.ECONFLICT, "记录 %s 已删除", id)
+		if n, _ := res.RowsAffected(); n != int64(len(chunk)) {
+			return 0, ledger.Errorf(ledger.ECONFLICT, "有记录已被删除，请刷新后重试")
 		}
 	}
 	return fields, nil
@@ -105,12 +118,20 @@ type duePerson struct {
 
 // duePersons lists the held records whose retention time has passed at now
 // under ret: the clock ran (retain_from set) at least the purpose's days ago.
-func duePersons(ctx context.Context, q queryer, ret ledger.Retention, now time.Time) ([]duePerson, error) {
+// At most limit records are listed (limit <= 0: all).
+func duePersons(ctx context.Context, q queryer, ret ledger.Retention, now time.Time, limit int) ([]duePerson, error) {
 	var out []duePerson
 	for _, p := range ledger.Purposes() {
 		cutoff := now.Add(-time.Duration(ret.Days(p)) * 24 * time.Hour)
+		left := -1
+		if limit > 0 {
+			if left = limit - len(out); left <= 0 {
+				break
+			}
+		}
 		rows, err := q.QueryContext(ctx, `SELECT p.id, (SELECT count(*) FROM person_fields WHERE person_id = p.id AND `+heldCond+`)
-			FROM persons p WHERE p.erased_at = 0 AND p.purpose = ? AND p.retain_from > 0 AND p.retain_from <= ? ORDER BY p.id`, p, micros(cutoff))
+			FROM persons p WHERE p.erased_at = 0 AND p.purpose = ? AND p.retain_from > 0 AND p.retain_from <= ? ORDER BY p.id LIMIT ?`,
+			p, micros(cutoff), left)
 		if err != nil {
 			return nil, internal("list due persons", err)
 		}
@@ -147,54 +168,73 @@ func (s *PersonalService) PurgeDue(ctx context.Context) (ledger.PurgeResult, err
 	if err != nil {
 		return ledger.PurgeResult{}, err
 	}
-	due, err := duePersons(ctx, s.db.db, set.Retention, s.db.Now())
+	due, err := duePersons(ctx, s.db.db, set.Retention, s.db.Now(), 0)
 	if err != nil {
 		return ledger.PurgeResult{}, err
 	}
 	return summarise(due), nil
 }
 
+// purgeBatch is how many records one purge transaction erases, so that a
+// large purge never holds the write lock long enough to stall the counter.
+const purgeBatch = 1000
+
 // Purge erases every held record past its retention time, keeping ids and
-// masks. Journaled as personal.purge {records, fields, by_purpose}: counts,
-// not contents; nothing is journaled when nothing was due. A zero actor is
-// the app's own scheduled purge; anyone else must be a supervisor or admin.
+// masks, in transactions of at most purgeBatch records. Each is journaled
+// as personal.purge {records, fields, by_purpose}: counts, not contents;
+// nothing is journaled when nothing was due. A zero actor is the app's own
+// scheduled purge; anyone else must be a supervisor or admin.
 func (s *PersonalService) Purge(ctx context.Context, actor ledger.Staff) (ledger.PurgeResult, error) {
 	if actor.ID != 0 {
 		if err := requireRole(actor, supervisors...); err != nil {
 			return ledger.PurgeResult{}, err
 		}
 	}
-	var res ledger.PurgeResult
-	err := s.db.inTx(ctx, func(t *tx) error {
-		set, err := t.settings()
-		if err != nil {
+	total := ledger.PurgeResult{ByPurpose: map[ledger.Purpose]int{}}
+	for {
+		var res ledger.PurgeResult
+		err := s.db.inTx(ctx, func(t *tx) error {
+			set, err := t.settings()
+			if err != nil {
+				return err
+			}
+			due, err := duePersons(ctx, t, set.Retention, t.now, purgeBatch)
+			if err != nil {
+				return err
+			}
+			res = summarise(due)
+			if res.Records == 0 {
+				return nil
+			}
+			ids := make([]string, len(due))
+			for i, d := range due {
+				ids[i] = d.id
+			}
+			e, err := t.append(actor.ID, "personal.purge", map[string]any{"records": res.Records, "fields": res.Fields, "by_purpose": res.ByPurpose}, 0)
+			if err != nil {
+				return err
+			}
+			_, err = t.erasePersons(ids, ledger.ErasedForRetention, e.Seq)
 			return err
-		}
-		due, err := duePersons(ctx, t, set.Retention, t.now)
+		})
 		if err != nil {
-			return err
+			if total.Records > 0 {
+				s.db.scrub(ctx)
+			}
+			return total, err
 		}
-		res = summarise(due)
-		if res.Records == 0 {
-			return nil
+		total.Records += res.Records
+		total.Fields += res.Fields
+		for p, n := range res.ByPurpose {
+			total.ByPurpose[p] += n
 		}
-		ids := make([]string, len(due))
-		for i, d := range due {
-			ids[i] = d.id
+		if res.Records < purgeBatch {
+			break
 		}
-		e, err := t.append(actor.ID, "personal.purge", map[string]any{"records": res.Records, "fields": res.Fields, "by_purpose": res.ByPurpose}, 0)
-		if err != nil {
-			return err
-		}
-		_, err = t.erasePersons(ids, ledger.ErasedForRetention, e.Seq)
-		return err
-	})
-	if err != nil {
-		return ledger.PurgeResult{}, err
 	}
-	if res.Records > 0 {
-		s.db.log.Info("personal data purged after retention", "records", res.Records, "fields", res.Fields)
+	if total.Records > 0 {
+		s.db.log.Info("personal data purged after retention", "records", total.Records, "fields", total.Fields)
 		s.db.scrub(ctx)
 	}
-	return res, nil
+	return total, nil
 }

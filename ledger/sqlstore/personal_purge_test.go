@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -207,6 +208,24 @@ func TestPersonalEraseOnRequest(t *testing.T) {
 	if got := f.held(t, a, b, keep); !equalBools(got, []bool{true, true, true}) {
 		t.Fatalf("refused erasure erased: %v", got)
 	}
+	// A failure half-way (the second record's update aborts) erases nothing:
+	// one transaction, all or none.
+	if _, err := f.db.SQL().Exec(`CREATE TRIGGER fail_second BEFORE UPDATE ON persons WHEN OLD.id = '` + b.ID + `'
+		BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.pd.Erase(ctx, f.sup, ids, f.approve(t, ledger.EraseApproval(f.sup, ids), "admin")); err == nil {
+		t.Fatal("erase with an injected failure succeeded")
+	}
+	if _, err := f.db.SQL().Exec("DROP TRIGGER fail_second"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.held(t, a, b, keep); !equalBools(got, []bool{true, true, true}) {
+		t.Fatalf("half-done erasure: %v", got)
+	}
+	if len(f.entriesOfKind(t, "personal.erase")) != 0 {
+		t.Fatal("a failed erasure was journaled")
+	}
 	res, err := f.pd.Erase(ctx, f.sup, ids, f.approve(t, ledger.EraseApproval(f.sup, ids), "admin"))
 	if err != nil || res.Records != 2 || res.Fields != 5 {
 		t.Fatalf("erase %+v %v", res, err)
@@ -241,4 +260,46 @@ func TestPersonalEraseOnRequest(t *testing.T) {
 			t.Errorf("erased ciphertext still in %s", p)
 		}
 	}
+}
+
+// TestPersonalPurgeInBatches: a large purge runs in transactions of at
+// most purgeBatch records (the counter is never stalled by one long lock),
+// each journaled with its counts, and erases everything due.
+func TestPersonalPurgeInBatches(t *testing.T) {
+	f := newPDFixture(t)
+	n := 2*purgeBatch + 500
+	err := f.db.inTx(context.Background(), func(tx *tx) error {
+		for i := 0; i < n; i++ {
+			if _, err := tx.collectPerson(f.clerk.ID, ledger.CollectRequest{Purpose: ledger.PurposeFinder,
+				Values: map[ledger.DataKind]string{ledger.DataMobile: fmt.Sprintf("139%08d", i)}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.member(t, "张三", "13812345678", "11010519491231002X") // not due
+	f.clock.Add(366 * 24 * time.Hour)
+	res, err := f.pd.Purge(context.Background(), ledger.Staff{})
+	if err != nil || res.Records != n || res.Fields != n || res.ByPurpose[ledger.PurposeFinder] != n {
+		t.Fatalf("purge %+v %v", res, err)
+	}
+	es := f.entriesOfKind(t, "personal.purge")
+	var counts []int
+	for _, e := range es {
+		var d struct{ Records int }
+		json.Unmarshal(e.Data, &d)
+		counts = append(counts, d.Records)
+	}
+	if fmt.Sprint(counts) != fmt.Sprint([]int{purgeBatch, purgeBatch, 500}) {
+		t.Errorf("batches %v", counts)
+	}
+	var held int
+	f.db.SQL().QueryRow("SELECT count(*) FROM persons WHERE erased_at = 0").Scan(&held)
+	if held != 1 {
+		t.Errorf("%d records held after the purge; want the one member", held)
+	}
+	f.mustVerify(t)
 }

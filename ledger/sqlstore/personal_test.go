@@ -26,7 +26,7 @@ type pdFixture struct {
 	logPath  string
 }
 
-func newPDFixture(t *testing.T) *pdFixture {
+func newPDFixture(t testing.TB) *pdFixture {
 	t.Helper()
 	dir := t.TempDir()
 	f := &pdFixture{keysPath: filepath.Join(dir, "desk.keys"), logPath: filepath.Join(dir, "servicedesk.log")}
