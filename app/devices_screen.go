@@ -448,8 +448,45 @@ func (s *devicesScreen) refreshJobs() {
 			line += T("　上次打印不完整，将补打并注明")
 		}
 		lines = append(lines, line)
+		if j.Attempts > 0 {
+			if hist := s.attemptsText(j.ID); hist != "" {
+				lines = append(lines, "　　"+hist)
+			}
+		}
 	}
 	s.jobs.SetText(strings.Join(lines, "\n"))
+}
+
+// maxAttemptsShown bounds the attempt history shown per job.
+const maxAttemptsShown = 3
+
+// attemptsText is a job's latest attempts, one phrase each:
+// "第2次 15:04 未连接（已发送 200/432 字节）".
+func (s *devicesScreen) attemptsText(id int64) string {
+	hist, err := s.u.svc.Print.Attempts(s.u.ctx, id)
+	if err != nil || len(hist) == 0 {
+		return ""
+	}
+	if len(hist) > maxAttemptsShown {
+		hist = hist[len(hist)-maxAttemptsShown:]
+	}
+	loc := s.u.settings.Location()
+	var parts []string
+	for _, a := range hist {
+		what := T(orDash(a.Reason))
+		switch a.Outcome {
+		case ledger.OutcomeRefused:
+			what = T("%s（未发送）", what)
+		case ledger.OutcomeIncomplete:
+			what = T("%s（已发送 %d/%d 字节）", what, a.Sent, a.Total)
+		case ledger.OutcomeInterrupted:
+			what = T("程序中断（可能已打出一部分）")
+		case ledger.OutcomePrinted:
+			what = T("已打印")
+		}
+		parts = append(parts, T("第%d次 %s %s", a.N, a.EndedAt.In(loc).Format("15:04"), what))
+	}
+	return strings.Join(parts, "；")
 }
 
 // settingsFromForm reads the device settings off the form.

@@ -168,6 +168,10 @@ func TestDevicesScreenReaderAndQueue(t *testing.T) {
 	if !strings.Contains(s.jobs.Text, "已失败 2 次：未连接　上次打印不完整，将补打并注明") || !strings.Contains(s.jobs.Text, "单号 "+l2.ReceiptNo+"　打印中") {
 		t.Fatalf("jobs %q", s.jobs.Text)
 	}
+	// The job's attempt history is shown under it.
+	if !strings.Contains(s.jobs.Text, "第1次 10:00 缺纸（未发送）；第2次 10:00 未连接（已发送 120/400 字节）") {
+		t.Fatalf("history missing: %q", s.jobs.Text)
+	}
 	test.Tap(s.retry)
 	if panel.retries != 1 {
 		t.Fatal("retry did not wake the worker")
