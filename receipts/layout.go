@@ -100,10 +100,14 @@ func pad(n int) string { return strings.Repeat(" ", max(n, 0)) }
 // breakAfter are the characters a line may break after by preference.
 const breakAfter = "，；。！？、：,;.!? "
 
+// noLineStart are the characters a line must not start with (Chinese
+// line-breaking rules): closing brackets and punctuation.
+const noLineStart = "）】」』》〉，。；！？、：,.;:!?)]}"
+
 // wrapColumns splits printable s into lines of at most cols printer
-// columns, preferring to break after Chinese punctuation or a space; a
-// word longer than a line is cut. Spaces at a break are dropped. An empty
-// s is one empty line.
+// columns, preferring to break after Chinese punctuation or a space and
+// never starting a line with a closing mark; a word longer than a line is
+// cut. Spaces at a break are dropped. An empty s is one empty line.
 func wrapColumns(s string, cols int) []string {
 	cols = max(cols, 2) // room for one Chinese character
 	var lines []string
@@ -116,6 +120,11 @@ func wrapColumns(s string, cols int) []string {
 			cut := len(cur)
 			if brk > 0 {
 				cut = brk
+			}
+			// A closing mark must not start the next line: carry the
+			// character before it over too.
+			for cut > 1 && strings.ContainsRune(noLineStart, firstOf(cur[cut:], c)) {
+				cut--
 			}
 			lines = append(lines, strings.TrimRight(string(cur[:cut]), " "))
 			cur = []rune(strings.TrimLeft(string(cur[cut:]), " "))
@@ -135,4 +144,12 @@ func wrapColumns(s string, cols int) []string {
 		lines = append(lines, strings.TrimRight(string(cur), " "))
 	}
 	return lines
+}
+
+// firstOf is the first rune of rest followed by c.
+func firstOf(rest []rune, c rune) rune {
+	if len(rest) > 0 {
+		return rest[0]
+	}
+	return c
 }

@@ -100,6 +100,13 @@ func TestWrapColumns(t *testing.T) {
 	if got := wrapColumns("", 32); len(got) != 1 || got[0] != "" {
 		t.Errorf("empty = %q", got)
 	}
+	// A closing mark never starts a line: the last character goes with it.
+	if got := wrapColumns("损坏赔偿（伞骨折断伞面破损伞骨折断伞面破损伞骨折）", 48); strings.Join(got, "|") != "损坏赔偿（伞骨折断伞面破损伞骨折断伞面破损伞骨|折）" {
+		t.Errorf("closing mark = %q", got)
+	}
+	if got := wrapColumns("一二三四五！）六七", 12); strings.Join(got, "|") != "一二三四|五！）六七" {
+		t.Errorf("closing mark after a break = %q", got)
+	}
 	// An odd width never splits a Chinese character.
 	if got := wrapColumns("一二三", 5); strings.Join(got, "|") != "一二|三" {
 		t.Errorf("odd width = %q", got)
