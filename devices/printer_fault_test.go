@@ -95,7 +95,10 @@ func wantIncomplete(t *testing.T, err error, reason string, sent int) *devices.S
 // of it, and the status must never read 未连接, with Run polling beside.
 func TestPrinterSlowDrainBackToBack(t *testing.T) {
 	const baud = 19200
-	f := newFaultPrinter(t, devices.PrinterConfig{Port: devices.PortConfig{BaudRate: baud}})
+	// A status wait of 1 s (not 300 ms) keeps a loaded test machine from
+	// failing a healthy printer; each receipt drains for over 3 s, so a
+	// wait not derived from the line still fails.
+	f := newFaultPrinter(t, devices.PrinterConfig{Port: devices.PortConfig{BaudRate: baud}, StatusTimeout: time.Second})
 	f.emu.SetBaud(baud)
 	devicetest.Go(t, f.p.Run)
 	job := rasterReceipt(t)

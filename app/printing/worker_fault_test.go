@@ -73,14 +73,16 @@ func newFaultRig(t *testing.T, o rigOptions) *faultRig {
 	t.Helper()
 	r := &faultRig{d: newDesk(t), pair: devicetest.StartPTYPair(t)}
 	r.emu = devicetest.StartEmulator(t, devicetest.OpenPeer(t, r.pair.B), devicetest.RepliesOK())
+	statusWait := 300 * time.Millisecond
 	if o.baud > 0 {
 		r.emu.SetBaud(o.baud)
+		statusWait = time.Second // a loaded machine never fails a healthy slow printer; receipts drain for seconds
 	}
 	p, err := devices.NewPrinter(devices.PrinterConfig{
 		Port:          devices.PortConfig{Name: r.pair.A, BaudRate: o.baud, ReadTimeout: 20 * time.Millisecond},
 		Open:          o.open,
 		SkipStatus:    o.skipStatus,
-		StatusTimeout: 300 * time.Millisecond,
+		StatusTimeout: statusWait,
 		PollInterval:  50 * time.Millisecond,
 		Backoff:       devices.Backoff{Min: 20 * time.Millisecond, Max: 100 * time.Millisecond},
 		ChunkSize:     64,
