@@ -55,6 +55,9 @@ func (t *tx) erasePersons(ids []string, reason string, seq int64) (int, error) {
 // the pages that held erased values do not linger in the WAL (best effort:
 // a reader holding an old snapshot delays it to the next erase).
 func (d *DB) scrub(ctx context.Context) {
+	if d.Engine() != "sqlite" {
+		return // PostgreSQL: dead row versions go at the next VACUUM (README)
+	}
 	if _, err := d.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		d.log.Warn("wal checkpoint after erasure", "err", err)
 	}
@@ -123,7 +126,7 @@ func duePersons(ctx context.Context, q queryer, ret ledger.Retention, now time.T
 	var out []duePerson
 	for _, p := range ledger.Purposes() {
 		cutoff := now.Add(-time.Duration(ret.Days(p)) * 24 * time.Hour)
-		left := -1
+		left := 1<<31 - 1 // "no limit" both engines accept
 		if limit > 0 {
 			if left = limit - len(out); left <= 0 {
 				break
