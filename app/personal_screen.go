@@ -268,7 +268,7 @@ func (s *personalScreen) askExport(pdf bool) {
 			return
 		}
 		s.lastExport = path
-		s.say(true, T("已导出 %d 条记录到 %s。交给本人后请删除该文件。", len(x.Records), path))
+		s.say(true, T("已导出 %d 条记录到 %s。交给本人后请删除该文件（24 小时后自动删除）。", len(x.Records), path))
 	})
 }
 

@@ -186,6 +186,7 @@ func (e env) gui(args []string) (code int) {
 			log.Error("personal-data keys", "err", err)
 		}
 	}
+
 	if *demo {
 		if err := seedDemo(ctx, db, time.Now); err != nil {
 			return e.startupFailed(sl, "", dbProblem(*dbPath, err))
@@ -253,7 +254,7 @@ func (e env) gui(args []string) (code int) {
 		}
 	})
 	go tick(u, stop)
-	go purgeLoop(ctx, svc.Personal, log, stop)
+	go purgeLoop(ctx, svc.Personal, filepath.Join(filepath.Dir(*dbPath), "exports"), log, stop)
 	w.ShowAndRun()
 	close(stop)
 	stopWorker()
@@ -316,13 +317,19 @@ func services(db *sqlstore.DB) app.Services {
 const purgeEvery = time.Hour
 
 // purgeLoop runs the personal-data purge at start and every purgeEvery
-// until stop closes. It logs counts only.
-func purgeLoop(ctx context.Context, pd ledger.PersonalService, log *slog.Logger, stop <-chan struct{}) {
+// until stop closes, and removes a person's copies older than a day from
+// exportsDir (handed over, not kept). It logs counts only.
+func purgeLoop(ctx context.Context, pd ledger.PersonalService, exportsDir string, log *slog.Logger, stop <-chan struct{}) {
 	t := time.NewTicker(purgeEvery)
 	defer t.Stop()
 	for {
 		if _, err := pd.Purge(ctx, ledger.Staff{}); err != nil {
 			log.Error("personal-data purge failed", "err", err)
+		}
+		if n, err := cleanExports(exportsDir, time.Now(), exportsMaxAge); err != nil {
+			log.Warn("old personal-data copies not removed", "err", err)
+		} else if n > 0 {
+			log.Info("old personal-data copies removed", "files", n)
 		}
 		select {
 		case <-stop:
