@@ -17,7 +17,7 @@ SHELL := /bin/bash
 
 GO ?= go
 ARGS ?=
-TEST_TIMEOUT ?= 15m
+TEST_TIMEOUT ?= 25m
 DIST := dist
 
 VERSION := $(shell scripts/version.sh)

@@ -85,15 +85,15 @@ func (u *UI) askList(title, msg string, ok func()) *dialog.ConfirmDialog {
 func (u *UI) showConfirm(title string, content fyne.CanvasObject, ok func()) *dialog.ConfirmDialog {
 	var d *dialog.ConfirmDialog
 	d = dialog.NewCustomConfirm(title, T("确认（Enter）"), T("取消（Esc）"), content, func(yes bool) {
-		if u.pending == d {
-			u.pending = nil
+		if u.pendingDialog() == d {
+			u.setPending(nil)
 		}
 		if yes {
 			ok()
 		}
 		u.refocus()
 	}, u.win)
-	u.pending = d
+	u.setPending(d)
 	u.win.Canvas().Unfocus()
 	d.Show()
 	return d
@@ -103,8 +103,7 @@ func (u *UI) showConfirm(title string, content fyne.CanvasObject, ok func()) *di
 // it reports whether the key was used.
 func (u *UI) dialogKey(k fyne.KeyName) bool {
 	enter := k == fyne.KeyReturn || k == fyne.KeyEnter
-	if u.pending != nil && (enter || k == fyne.KeyEscape) {
-		d := u.pending
+	if d := u.pendingDialog(); d != nil && (enter || k == fyne.KeyEscape) {
 		if enter {
 			d.Confirm()
 		} else {
@@ -112,7 +111,7 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 		}
 		return true
 	}
-	if u.message != nil && (enter || k == fyne.KeyEscape) {
+	if u.messageDialog() != nil && (enter || k == fyne.KeyEscape) {
 		u.closeMessage()
 		return true
 	}
@@ -121,8 +120,8 @@ func (u *UI) dialogKey(k fyne.KeyName) bool {
 
 // closeMessage hides the open message dialog, if any.
 func (u *UI) closeMessage() {
-	if d := u.message; d != nil {
-		u.message = nil
+	if d := u.messageDialog(); d != nil {
+		u.setMessage(nil)
 		d.Hide()
 	}
 }
@@ -131,7 +130,7 @@ func (u *UI) closeMessage() {
 // dialog, approval or lock is in the way: after every completed or
 // cancelled action the next customer's number goes where it belongs.
 func (u *UI) refocus() {
-	if u.shell == nil || u.win.Content() != u.shell.root || u.Locked() || u.pending != nil || u.message != nil {
+	if u.shell == nil || u.win.Content() != u.shell.root || u.Locked() || u.pendingDialog() != nil || u.messageDialog() != nil {
 		return
 	}
 	if u.lastApproval != nil && u.lastApproval.pop.Visible() {
@@ -154,7 +153,7 @@ func (u *UI) choose(title string, labels []string, pick func(int)) *choiceDialog
 	c := &choiceDialog{}
 	box := container.NewVBox()
 	chosen := func(i int) {
-		u.message = nil
+		u.setMessage(nil)
 		c.dialog.Hide()
 		pick(i)
 	}

@@ -34,7 +34,7 @@ func (u *UI) newPasswordEntry(placeholder string) *keyEntry {
 func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 	e.ui.touch()
 	enter := k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter
-	if enter && e.ui.pending == nil && e.ui.message != nil && e.Text != "" {
+	if enter && e.ui.pendingDialog() == nil && e.ui.messageDialog() != nil && e.Text != "" {
 		e.ui.closeMessage()
 	} else if e.ui.globalKey(k.Name) {
 		return

@@ -101,6 +101,10 @@ type UI struct {
 	passwd *changePasswordScreen
 	// lastApproval is the approval dialog shown last (tests tap through it).
 	lastApproval *approvalDialog
+	// dlgMu guards pending and message: background jobs (reports, the
+	// print worker) open dialogs through fyne.Do, which the test driver
+	// runs on the job's own goroutine.
+	dlgMu sync.Mutex
 	// pending is the open confirmation, answered by Enter or Esc.
 	pending *dialog.ConfirmDialog
 	// message is the open error or info dialog, closed by Enter or Esc.
@@ -187,10 +191,10 @@ func (u *UI) Locked() bool { return u.lock != nil && u.lock.shown() }
 
 // showMessage shows a message dialog that Enter or Esc closes.
 func (u *UI) showMessage(d dialog.Dialog) {
-	u.message = d
+	u.setMessage(d)
 	d.SetOnClosed(func() {
-		if u.message == d {
-			u.message = nil
+		if u.messageDialog() == d {
+			u.setMessage(nil)
 		}
 		u.refocus()
 	})
