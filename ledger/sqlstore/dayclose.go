@@ -169,8 +169,11 @@ func currentDay(ctx context.Context, q queryer, now time.Time, set ledger.Settin
 		if err != nil {
 			return d, 0, err
 		}
+		// No lending opened a day yet: entries since the last close (the
+		// morning's broadcasts, say) belong to the day that opens next.
 		d = ledger.BusinessDay{Date: now.In(set.Location()).Format("2006-01-02")}
-		return d, head + 1, nil
+		from, err := dayFromSeq(ctx, q, head+1)
+		return d, from, err
 	} else if err != nil {
 		return d, 0, internal("load business day", err)
 	}

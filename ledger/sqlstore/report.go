@@ -124,6 +124,8 @@ type reportBuilder struct {
 	staff     map[int64]reportStaff
 	loans     map[int64]reportLoan
 	collected map[ledger.ItemKind]ledger.Fen // cash collected on top of deposits
+	// broadcasts collects the day's broadcast.end entries.
+	broadcasts broadcastSection
 }
 
 // kinds is the display order of the lending ledgers.
@@ -181,6 +183,10 @@ func (b *reportBuilder) build() error {
 			b.loanEntry(e, kind, action, ev, sum[kind], sec[kind])
 		case e.Kind == "auth.login":
 			duty(e.StaffID)
+		case e.Kind == "broadcast.end":
+			if err := b.broadcastEntry(e); err != nil {
+				return err
+			}
 		case e.Kind == "item.status":
 			duty(e.StaffID)
 			b.itemStatusEntry(e)
@@ -212,6 +218,9 @@ func (b *reportBuilder) build() error {
 		money.HeldAtClose += row.HeldAtClose
 		money.Compensation += row.Compensation
 		money.Forfeited += row.Forfeited
+	}
+	if s := b.broadcastTable(); s != nil {
+		b.r.Sections = append(b.r.Sections, *s)
 	}
 	if b.close == nil {
 		b.r.CashExpected = money.Expected()
