@@ -17,3 +17,9 @@ var Font []byte
 //
 //go:embed translations
 var Translations embed.FS
+
+// Chime is the PA chime played before an announcement: four rising bell
+// notes, 22.05 kHz mono WAV, built by scripts/make-chime.sh.
+//
+//go:embed chime.wav
+var Chime []byte

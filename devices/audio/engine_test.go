@@ -288,3 +288,20 @@ func TestPlaylistOrderShuffleAndBadFiles(t *testing.T) {
 		t.Fatalf("dead playlist tried %d files", bad)
 	}
 }
+
+// A single file loops for ever (an ending file is not a failure).
+func TestPlaylistLoopsOneFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "only.wav")
+	audiotest.WriteTone(t, p, testRate, audiotest.Tone{Freq: musicHz, Amp: toneAmp, Dur: 500 * time.Millisecond})
+	e := NewEngine(testRate)
+	e.SetMusicVolume(100)
+	e.SetPlaylist(NewPlaylist([]string{p}, false, nil, testRate))
+	e.SetMusic(true)
+	a := render(t, e, 5*time.Second, nil)
+	if sp := a.Spans(musicHz, 0.3, 100*time.Millisecond); len(sp) != 1 || sp[0][1] != 5*time.Second {
+		t.Fatalf("music spans %s", audiotest.FormatSpans(sp))
+	}
+	if bad, _ := e.Playlist().Problem(); bad != 0 {
+		t.Fatalf("%d failures counted", bad)
+	}
+}

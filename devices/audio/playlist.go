@@ -48,6 +48,7 @@ type Playlist struct {
 
 	cur      beep.StreamCloser
 	curName  string
+	curGot   bool // the current file gave samples
 	failures int   // files that failed since the last one that played
 	bad      int   // files that failed in all
 	lastErr  error // the last failure
@@ -122,7 +123,7 @@ func (p *Playlist) openNext() bool {
 		p.next++
 		s, err := p.open(path, p.sr)
 		if err == nil {
-			p.cur, p.curName = s, filepath.Base(path)
+			p.cur, p.curName, p.curGot = s, filepath.Base(path), false
 			return true
 		}
 		p.bad++
@@ -146,20 +147,27 @@ func (p *Playlist) Stream(samples [][2]float64) (int, bool) {
 		k, ok := p.cur.Stream(samples[filled:])
 		filled += k
 		if k > 0 {
-			p.failures = 0
+			p.failures, p.curGot = 0, true
 		}
 		if !ok || k == 0 {
-			if err := p.cur.Err(); err != nil {
+			err := p.cur.Err()
+			if err != nil {
 				p.bad++
 				p.lastErr = fmt.Errorf("%s: %w", p.curName, err)
 			}
-			p.closeCur()
-			if k == 0 {
+			if !p.curGot {
+				// a file with no audio at all: count it as a failure so a
+				// folder of such files cannot spin
+				if err == nil {
+					p.bad++
+					p.lastErr = fmt.Errorf("%s: no audio", p.curName)
+				}
 				p.failures++
 				if p.failures >= len(p.files) {
 					p.dead = true
 				}
 			}
+			p.closeCur()
 		}
 	}
 	return len(samples), true

@@ -37,6 +37,9 @@ func (p *Program) Segments() []string {
 	return out
 }
 
+// Close releases a program that will not be played (its open files).
+func (p *Program) Close() { p.close() }
+
 // close closes every segment not yet finished.
 func (p *Program) close() {
 	for i := p.cur; i < len(p.segs); i++ {
