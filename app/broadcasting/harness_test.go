@@ -21,9 +21,9 @@ import (
 )
 
 // Test sounds, each at its own frequency so a measurement finds it in the
-// mix (whole cycles in 100 ms windows at 8 kHz).
+// mix (whole cycles in 100 ms windows at 4 kHz).
 const (
-	rate     = 8000
+	rate     = 4000
 	musicHz  = 250
 	chimeHz  = 1500
 	speechHz = 700

@@ -11,11 +11,14 @@ import (
 // Flush, so the file is a valid WAV after every Flush (a capture stays
 // playable if the program stops).
 type WAVWriter struct {
-	w      io.WriteSeeker
-	rate   int
-	frames int64
-	buf    []byte
+	w       io.WriteSeeker
+	rate    int
+	frames  int64
+	pending []byte // encoded samples not yet written (up to wavBuffer)
 }
+
+// wavBuffer is how many bytes the writer collects before writing.
+const wavBuffer = 64 << 10
 
 // NewWAVWriter writes a header for sampleRate and returns the writer.
 func NewWAVWriter(w io.WriteSeeker, sampleRate int) (*WAVWriter, error) {
@@ -45,21 +48,30 @@ func (w *WAVWriter) header() []byte {
 	return h
 }
 
-// Write appends samples, clipped to [-1, 1].
+// Write appends samples, clipped to [-1, 1]; they reach the file in
+// blocks, and all of them at Flush.
 func (w *WAVWriter) Write(samples [][2]float64) error {
-	need := len(samples) * 4
-	if cap(w.buf) < need {
-		w.buf = make([]byte, need)
-	}
-	b := w.buf[:need]
-	for i, s := range samples {
-		binary.LittleEndian.PutUint16(b[i*4:], uint16(toInt16(s[0])))
-		binary.LittleEndian.PutUint16(b[i*4+2:], uint16(toInt16(s[1])))
-	}
-	if _, err := w.w.Write(b); err != nil {
-		return fmt.Errorf("write wav: %w", err)
+	for _, s := range samples {
+		w.pending = binary.LittleEndian.AppendUint16(w.pending, uint16(toInt16(s[0])))
+		w.pending = binary.LittleEndian.AppendUint16(w.pending, uint16(toInt16(s[1])))
 	}
 	w.frames += int64(len(samples))
+	if len(w.pending) >= wavBuffer {
+		return w.writePending()
+	}
+	return nil
+}
+
+// writePending writes the collected samples.
+func (w *WAVWriter) writePending() error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	_, err := w.w.Write(w.pending)
+	w.pending = w.pending[:0]
+	if err != nil {
+		return fmt.Errorf("write wav: %w", err)
+	}
 	return nil
 }
 
@@ -72,8 +84,12 @@ func toInt16(v float64) int16 {
 // Frames is the number of frames written.
 func (w *WAVWriter) Frames() int64 { return w.frames }
 
-// Flush patches the header's sizes and returns to the end of the file.
+// Flush writes what is pending, patches the header's sizes and returns to
+// the end of the file.
 func (w *WAVWriter) Flush() error {
+	if err := w.writePending(); err != nil {
+		return err
+	}
 	if _, err := w.w.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("seek wav header: %w", err)
 	}
