@@ -51,9 +51,9 @@ type Engine struct {
 	release float64 // dB per sample
 	fadeInc float64 // fade per sample
 
-	prog   *Program
-	paused bool
-	done   []Done
+	prog    *Program
+	paused  bool
+	done    []Done
 	progErr error
 
 	pbuf, mbuf [][2]float64

@@ -48,7 +48,7 @@ type Playlist struct {
 
 	cur      beep.StreamCloser
 	curName  string
-	curGot   bool // the current file gave samples
+	curGot   bool  // the current file gave samples
 	failures int   // files that failed since the last one that played
 	bad      int   // files that failed in all
 	lastErr  error // the last failure
