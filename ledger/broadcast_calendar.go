@@ -309,20 +309,19 @@ func FormatSpecialDays(days []SpecialDay) string {
 	return b.String()
 }
 
-// checkText validates a free-text field: trimmed, no control characters,
-// at most max characters; required fields may not be empty.
+// checkText applies the free-text rule (TextField) to an already trimmed
+// field; required fields may not be empty.
 func checkText(s, label string, max int, required bool) error {
-	if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
-		return Errorf(EINVALID, "%s含有无效字符", label)
+	minRunes := 0
+	if required {
+		minRunes = 1
 	}
-	if strings.TrimSpace(s) != s {
+	clean, err := TextField{Label: label, Min: minRunes, Max: max}.Clean(s)
+	if err != nil {
+		return err
+	}
+	if clean != s {
 		return Errorf(EINVALID, "%s前后不能有空格", label)
-	}
-	if required && s == "" {
-		return Errorf(EINVALID, "请填写%s", label)
-	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return Errorf(EINVALID, "%s不能超过%d个字（现有%d个）", label, max, n)
 	}
 	return nil
 }

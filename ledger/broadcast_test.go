@@ -262,7 +262,7 @@ func TestAnnouncementTemplates(t *testing.T) {
 		{Announcement{Template: TplPerson, Fields: map[string]string{FieldPlace: "服务台"}}, "请填写姓名"},
 		{Announcement{Template: TplPerson, Fields: map[string]string{FieldName: "张三", FieldPlace: "服务台", FieldAge: "两百"}}, "年龄"},
 		{Announcement{Template: TplCar, Fields: map[string]string{FieldPlate: "A12345"}}, "车牌号格式不正确"},
-		{Announcement{Template: TplFree, Fields: map[string]string{FieldText: "a\x00b"}}, "无效字符"},
+		{Announcement{Template: TplFree, Fields: map[string]string{FieldText: "a\x00b"}}, "控制字符"},
 		{Announcement{Template: TplFree, Fields: map[string]string{FieldText: "好", "plate": "x"}}, "没有字段"},
 		{Announcement{Template: TplFree, Fields: map[string]string{FieldText: "好"}, Repeats: 6}, "重复次数"},
 		{Announcement{Template: TplFree, Fields: map[string]string{FieldText: "好"}, Repeats: 1, Interval: time.Second}, "重复间隔"},
