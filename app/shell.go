@@ -205,7 +205,7 @@ func (u *UI) navItems() []*navItem {
 		{key: fyne.KeyF4, id: "lost", label: T("失物招领"), soon: true, make: func() screen { return u.newPlaceholder(T("失物登记认领"), true) }},
 		{key: fyne.KeyF5, id: "points", label: T("积分卡"), soon: true, make: func() screen { return u.newPlaceholder(T("积分卡"), true) }},
 		{key: fyne.KeyF6, id: "invoice", label: T("发票"), soon: true, make: func() screen { return u.newPlaceholder(T("代开发票"), true) }},
-		{key: fyne.KeyF7, id: "broadcast", label: T("广播"), soon: true, make: func() screen { return u.newPlaceholder(T("广播"), false) }},
+		{key: fyne.KeyF7, id: "broadcast", label: T("广播"), make: func() screen { return u.newBroadcastScreen() }, count: u.broadcastCount},
 		{key: fyne.KeyF8, id: "dayclose", label: T("日结"), make: func() screen { return u.newDayCloseScreen() }},
 		{key: fyne.KeyF9, id: "devices", label: T("设备"), make: func() screen { return u.newDevicesScreen() }},
 		{key: fyne.KeyF10, id: "staff", label: T("员工"), admin: true, make: func() screen { return u.newStaffScreen() }},

@@ -31,6 +31,8 @@ type Services struct {
 	// Personal is the personal-data store (个人信息); nil hides nothing
 	// but the screen then says it is not available.
 	Personal ledger.PersonalService
+	// Broadcasts stores the PA console's settings and broadcasts.
+	Broadcasts ledger.BroadcastService
 }
 
 // Lending is the lending service with the lookups the screens need.
@@ -77,6 +79,9 @@ type Config struct {
 	// ExportDir receives a person's copy of their data (个人信息副本);
 	// "" means the system's temporary folder.
 	ExportDir string
+	// PA is the broadcast console's station (schedule, queue, music); nil
+	// means the console runs without sound and says so.
+	PA BroadcastConsole
 }
 
 // UI is the whole counter application window.
@@ -310,5 +315,8 @@ func (u *UI) Tick() {
 	}
 	if u.shell != nil && u.win.Content() == u.shell.root {
 		u.shell.status.refresh()
+		if sc, ok := u.shell.screens[u.shell.current].(interface{ tick() }); ok {
+			sc.tick()
+		}
 	}
 }

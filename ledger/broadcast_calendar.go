@@ -103,8 +103,8 @@ func (h Hours) validate(label string) error {
 	return nil
 }
 
-// parseHours reads "09:00-22:30" (also "～", "~" or "至" between).
-func parseHours(s string) (Hours, error) {
+// ParseHours reads "09:00-22:30" (also "～", "~" or "至" between).
+func ParseHours(s string) (Hours, error) {
 	for _, sep := range []string{"～", "~", "至", "—", "－"} {
 		s = strings.ReplaceAll(s, sep, "-")
 	}
@@ -279,7 +279,7 @@ func parseSpecialDay(line string) (SpecialDay, error) {
 		if t, ok := parseDayType(f[2]); ok {
 			s.Type = t
 		} else {
-			h, err := parseHours(f[2])
+			h, err := ParseHours(f[2])
 			if err != nil {
 				return SpecialDay{}, err
 			}

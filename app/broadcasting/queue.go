@@ -41,18 +41,19 @@ func (s *Station) collectDone(ctx context.Context) bool {
 	return changed
 }
 
-// outputProblem says why sound cannot reach the PA ("" when it can).
-func (s *Station) outputProblem() string {
+// outputProblem says why sound cannot reach the PA ("" when it can), with
+// the device's own words as detail.
+func (s *Station) outputProblem() (problem, detail string) {
 	if s.bc.Output == "none" {
-		return "音频输出已在设置中关闭"
+		return "音频输出已在设置中关闭，广播不会播出", ""
 	}
 	if s.cfg.Output == nil {
-		return "未检测到音频设备（声卡）"
+		return "未检测到音频设备（声卡），广播不会播出，队列保留", ""
 	}
 	if err := s.cfg.Output(); err != nil {
-		return "音频设备不可用：" + err.Error()
+		return "音频设备不可用，广播不会播出，队列保留", err.Error()
 	}
-	return ""
+	return "", ""
 }
 
 // refreshQueue re-reads the queue when it changed or is old.
@@ -76,7 +77,7 @@ func (s *Station) dispatch(ctx context.Context, now time.Time) bool {
 		return false
 	}
 	changed := len(s.queue) != before
-	if s.paused || s.cfg.Engine.Busy() != 0 || s.outputProblem() != "" {
+	if problem, _ := s.outputProblem(); s.paused || s.cfg.Engine.Busy() != 0 || problem != "" {
 		return changed
 	}
 	blocked := map[int64]string{}

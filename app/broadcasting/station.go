@@ -77,9 +77,11 @@ type Station struct {
 	paused      bool
 	chime       *beep.Buffer
 	chimeErr    string
+	chimeDetail string
 	musicFolder string
 	musicFiles  int
 	musicErr    string
+	musicDetail string
 	speech      map[string]*beep.Buffer
 	speechOrder []string
 	lastErr     string
@@ -176,12 +178,12 @@ func (s *Station) reload(ctx context.Context) error {
 func (s *Station) loadChime() {
 	sr := s.cfg.Engine.SampleRate()
 	var err error
-	s.chimeErr = ""
+	s.chimeErr, s.chimeDetail = "", ""
 	if s.bc.Chime != "" {
 		if s.chime, err = audio.Load(s.bc.Chime, sr); err == nil {
 			return
 		}
-		s.chimeErr = "提示音文件无法播放，改用内置提示音：" + err.Error()
+		s.chimeErr, s.chimeDetail = "提示音文件无法播放，改用内置提示音", err.Error()
 		s.cfg.Logger.Warn("chime file", "err", err)
 	}
 	if len(s.cfg.Chime) == 0 {
@@ -196,7 +198,7 @@ func (s *Station) loadChime() {
 
 // loadMusic scans the music folder into a new playlist.
 func (s *Station) loadMusic() {
-	s.musicFolder, s.musicFiles, s.musicErr = s.bc.MusicFolder, 0, ""
+	s.musicFolder, s.musicFiles, s.musicErr, s.musicDetail = s.bc.MusicFolder, 0, "", ""
 	if s.bc.MusicFolder == "" {
 		s.cfg.Engine.SetPlaylist(nil)
 		return
@@ -204,10 +206,10 @@ func (s *Station) loadMusic() {
 	files, err := audio.ScanMusic(s.bc.MusicFolder)
 	switch {
 	case err != nil:
-		s.musicErr = "背景音乐文件夹无法读取：" + s.bc.MusicFolder
+		s.musicErr, s.musicDetail = "背景音乐文件夹无法读取", s.bc.MusicFolder
 		s.cfg.Logger.Warn("music folder", "err", err)
 	case len(files) == 0:
-		s.musicErr = "背景音乐文件夹中没有 WAV 或 MP3 文件：" + s.bc.MusicFolder
+		s.musicErr, s.musicDetail = "背景音乐文件夹中没有 WAV 或 MP3 文件", s.bc.MusicFolder
 	}
 	s.musicFiles = len(files)
 	seed := rand.New(rand.NewPCG(s.cfg.Rand.Uint64(), s.cfg.Rand.Uint64()))

@@ -34,16 +34,18 @@ type Status struct {
 	Track        string
 	MusicFiles   int
 	MusicFolder  string
-	MusicProblem string
+	MusicProblem string // a fixed message (translated by the console)
+	MusicDetail  string // the folder or file and the error
 	Volume       int
 	Shuffle      bool
 	DuckDB       int
 
-	// OutputProblem says why the PA cannot be heard ("" when it can).
-	OutputProblem string
+	// OutputProblem says why the PA cannot be heard ("" when it can);
+	// OutputDetail is the device's own error.
+	OutputProblem, OutputDetail string
 	// SpeechName names the speech engine; SpeechProblem says why there is none.
 	SpeechName, SpeechProblem string
-	ChimeProblem              string
+	ChimeProblem, ChimeDetail string
 	LastError                 string
 	// At is when the snapshot was taken.
 	At time.Time
@@ -70,9 +72,10 @@ func (s *Station) publish() {
 	es := s.cfg.Engine.State()
 	st := Status{Date: s.date, Day: s.day, Paused: s.paused, Blocked: map[int64]string{},
 		MusicOn: es.MusicOn, Track: es.Track, MusicFiles: s.musicFiles, MusicFolder: s.bc.MusicFolder,
-		MusicProblem: s.musicErr, Volume: s.bc.MusicVolume, Shuffle: s.bc.MusicShuffle, DuckDB: s.bc.DuckDB,
-		OutputProblem: s.outputProblem(), SpeechProblem: s.cfg.SpeechProblem, ChimeProblem: s.chimeErr,
+		MusicProblem: s.musicErr, MusicDetail: s.musicDetail, Volume: s.bc.MusicVolume, Shuffle: s.bc.MusicShuffle, DuckDB: s.bc.DuckDB,
+		SpeechProblem: s.cfg.SpeechProblem, ChimeProblem: s.chimeErr, ChimeDetail: s.chimeDetail,
 		LastError: s.lastErr, At: s.cfg.Now()}
+	st.OutputProblem, st.OutputDetail = s.outputProblem()
 	if s.cfg.Speech != nil {
 		st.SpeechName = s.cfg.Speech.Name()
 	} else if st.SpeechProblem == "" {
@@ -80,7 +83,7 @@ func (s *Station) publish() {
 	}
 	if pl := s.cfg.Engine.Playlist(); pl != nil && st.MusicProblem == "" {
 		if bad, last := pl.Problem(); bad > 0 && last != nil {
-			st.MusicProblem = "有音乐文件无法播放（已跳过）：" + last.Error()
+			st.MusicProblem, st.MusicDetail = "有音乐文件无法播放，已跳过", last.Error()
 		}
 	}
 	for k, v := range s.blocked {
