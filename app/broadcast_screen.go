@@ -401,7 +401,7 @@ func (s *broadcastScreen) warningText(st broadcasting.Status) string {
 		if problem == "" {
 			return
 		}
-		line := "⚠ " + T(problem)
+		line := "！" + T(problem)
 		if detail != "" {
 			line += "（" + detail + "）"
 		}
@@ -412,7 +412,7 @@ func (s *broadcastScreen) warningText(st broadcasting.Status) string {
 	add(st.MusicProblem, st.MusicDetail)
 	add(st.ChimeProblem, st.ChimeDetail)
 	if st.LastError != "" {
-		lines = append(lines, "⚠ "+st.LastError)
+		lines = append(lines, "！"+st.LastError)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -493,6 +493,9 @@ func (s *broadcastScreen) refreshMusic(st broadcasting.Status) {
 
 // refreshPlan shows today's plan with what already ran.
 func (s *broadcastScreen) refreshPlan(st broadcasting.Status) {
+	if st.Day.Date == "" {
+		return // not planned yet
+	}
 	info := st.Day.Date + "  " + T(st.Day.Type.Label())
 	if st.Day.Name != "" {
 		info += "（" + st.Day.Name + "）"

@@ -464,3 +464,30 @@ func TestBroadcastEnglishScreen(t *testing.T) {
 		}
 	}
 }
+
+// broadcastLabels are the broadcast console's domain labels and station
+// messages, which the console passes through T.
+func broadcastLabels() []string {
+	out := []string{"待播", "未执行（计划修改前）", "无语音引擎，无法朗读；可设置录音文件或取消",
+		"音频输出已在设置中关闭，广播不会播出", "未检测到音频设备（声卡），广播不会播出，队列保留",
+		"音频设备不可用，广播不会播出，队列保留", "未安装语音引擎（espeak-ng），只能播放录音文件",
+		"背景音乐文件夹无法读取", "背景音乐文件夹中没有 WAV 或 MP3 文件", "有音乐文件无法播放，已跳过",
+		"提示音文件无法播放，改用内置提示音"}
+	for _, k := range ledger.TemplateKinds() {
+		out = append(out, k.Label(), k.Label()+"录音文件")
+		for _, f := range k.Fields() {
+			out = append(out, f.Label)
+		}
+	}
+	for _, st := range []ledger.BroadcastStatus{ledger.BroadcastQueued, ledger.BroadcastPlaying, ledger.BroadcastPlayed,
+		ledger.BroadcastFailed, ledger.BroadcastSkipped, ledger.BroadcastCancelled, ledger.BroadcastMissed, ledger.BroadcastInterrupted} {
+		out = append(out, st.Label())
+	}
+	for _, a := range []ledger.ScheduleAction{ledger.ActMusicStart, ledger.ActMusicStop, ledger.ActPlayFile, ledger.ActSpeak, ledger.ActClosing} {
+		out = append(out, a.Label())
+	}
+	for _, d := range []ledger.DayType{ledger.DayWeekday, ledger.DayWeekend, ledger.DayHoliday} {
+		out = append(out, d.Label())
+	}
+	return out
+}

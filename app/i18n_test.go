@@ -44,7 +44,7 @@ func uiLabels() []string {
 		{ErasedAt: time.Unix(1, 0), ErasedFor: ledger.ErasedForRequest}} {
 		out = append(out, r.StatusLabel())
 	}
-	return out
+	return append(out, broadcastLabels()...)
 }
 
 var tCall = regexp.MustCompile(`\bT\(("(?:[^"\\]|\\.)*")`)

@@ -76,7 +76,7 @@ func (c BroadcastConfig) Validate() error {
 	seen := map[string]int{}
 	for i, e := range c.Schedule {
 		if err := e.validate(); err != nil {
-			return Errorf(EINVALID, "定时计划第%d行：%s", i+1, ErrorMessage(err))
+			return Errorf(EINVALID, "定时计划第%d行：%s", i+1, AsError(err))
 		}
 		if j, dup := seen[e.Key()]; dup {
 			return Errorf(EINVALID, "定时计划第%d行与第%d行重复", i+1, j+1)

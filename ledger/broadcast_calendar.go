@@ -16,7 +16,7 @@ type ClockTime int
 // ParseClock reads "HH:MM" (also "H:MM" and the fullwidth colon "："), 00:00–23:59.
 func ParseClock(s string) (ClockTime, error) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "：", ":"))
-	bad := Errorf(EINVALID, "时间格式不正确：%q（例：09:30）", s)
+	bad := Errorf(EINVALID, "时间格式不正确：%s（例：09:30）", Quote(s))
 	h, m, ok := strings.Cut(s, ":")
 	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 || !allDigits(h) || !allDigits(m) {
 		return 0, bad
@@ -36,7 +36,7 @@ func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, 
 func (c ClockTime) On(date string, loc *time.Location) (time.Time, error) {
 	d, err := time.ParseInLocation("2006-01-02", date, loc)
 	if err != nil {
-		return time.Time{}, Errorf(EINVALID, "日期格式不正确：%q", date)
+		return time.Time{}, Errorf(EINVALID, "日期格式不正确：%s", Quote(date))
 	}
 	return time.Date(d.Year(), d.Month(), d.Day(), int(c)/60, int(c)%60, 0, 0, loc), nil
 }
@@ -110,7 +110,7 @@ func ParseHours(s string) (Hours, error) {
 	}
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return Hours{}, Errorf(EINVALID, "营业时间格式不正确：%q（例：09:00-22:30）", s)
+		return Hours{}, Errorf(EINVALID, "营业时间格式不正确：%s（例：09:00-22:30）", Quote(s))
 	}
 	open, err := ParseClock(a)
 	if err != nil {
@@ -161,7 +161,7 @@ const (
 func (c Calendar) Day(date string) (DayInfo, error) {
 	d, err := time.Parse("2006-01-02", date)
 	if err != nil {
-		return DayInfo{}, Errorf(EINVALID, "日期格式不正确：%q", date)
+		return DayInfo{}, Errorf(EINVALID, "日期格式不正确：%s", Quote(date))
 	}
 	info := DayInfo{Date: date, Type: DayWeekday, Hours: c.Weekday}
 	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
@@ -202,7 +202,7 @@ func (c Calendar) Validate() error {
 	}
 	for i, s := range c.Special {
 		if err := s.validate(); err != nil {
-			return Errorf(EINVALID, "节假日第%d行：%s", i+1, ErrorMessage(err))
+			return Errorf(EINVALID, "节假日第%d行：%s", i+1, AsError(err))
 		}
 	}
 	return nil
@@ -249,7 +249,7 @@ func ParseSpecialDays(text string) ([]SpecialDay, error) {
 		}
 		s, err := parseSpecialDay(line)
 		if err != nil {
-			return nil, Errorf(EINVALID, "节假日第%d行：%s", i+1, ErrorMessage(err))
+			return nil, Errorf(EINVALID, "节假日第%d行：%s", i+1, AsError(err))
 		}
 		out = append(out, s)
 		if len(out) > maxSpecialDays {

@@ -191,7 +191,7 @@ func ParseSchedule(text string) ([]ScheduleEntry, error) {
 		}
 		e, err := ParseScheduleLine(line)
 		if err != nil {
-			return nil, Errorf(EINVALID, "定时计划第%d行：%s", i+1, ErrorMessage(err))
+			return nil, Errorf(EINVALID, "定时计划第%d行：%s", i+1, AsError(err))
 		}
 		out = append(out, e)
 		if len(out) > maxScheduleEntries {
@@ -248,7 +248,7 @@ func (e *ScheduleEntry) parseWhen(w string) error {
 				return nil
 			}
 			if (rest[0] != '+' && rest[0] != '-') || !allDigits(rest[1:]) || len(rest) > 4 {
-				return Errorf(EINVALID, "时间格式不正确：%q（例：开门-5、闭店+10，单位分钟）", w)
+				return Errorf(EINVALID, "时间格式不正确：%s（例：开门-5、闭店+10，单位分钟）", Quote(w))
 			}
 			n, _ := strconv.Atoi(rest)
 			e.Offset = n
@@ -257,7 +257,7 @@ func (e *ScheduleEntry) parseWhen(w string) error {
 	}
 	c, err := ParseClock(w)
 	if err != nil {
-		return Errorf(EINVALID, "时间格式不正确：%q（例：09:30、开门、闭店-15）", w)
+		return Errorf(EINVALID, "时间格式不正确：%s（例：09:30、开门、闭店-15）", Quote(w))
 	}
 	e.Anchor, e.At = AnchorClock, c
 	return nil

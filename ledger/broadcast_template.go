@@ -264,7 +264,7 @@ func NormalizePlate(s string) (string, error) {
 		}
 		return r
 	}, s))
-	bad := Errorf(EINVALID, "车牌号格式不正确：%q（例：京A12345、粤BD12345）", s)
+	bad := Errorf(EINVALID, "车牌号格式不正确：%s（例：京A12345、粤BD12345）", Quote(s))
 	r := []rune(p)
 	if len(r) < 7 || len(r) > 8 || !strings.ContainsRune(plateProvinces, r[0]) || r[1] < 'A' || r[1] > 'Z' {
 		return "", bad
