@@ -239,6 +239,10 @@ func (s *Station) Tick(ctx context.Context) {
 	if s.runSchedule(ctx, now) {
 		changed = true
 	}
+	if changed {
+		s.publish() // before dispatch, which may wait for the speech engine
+		changed = false
+	}
 	if s.dispatch(ctx, now) {
 		changed = true
 	}

@@ -46,7 +46,11 @@ func (e env) demo(args []string) int {
 	if err := demoPrinter(ctx, d, capture); err != nil {
 		return e.fail(err)
 	}
-	fmt.Fprintf(e.stdout, "%s\n演示数据库已生成 demo database written: 账户 li（柜员）/ wang（主管）/ admin（管理员），密码均为 %s\n演示打印机 demo printer: file:%s\n",
-		*db, demoPassword, capture)
+	pa := strings.TrimSuffix(*db, filepath.Ext(*db)) + "-pa.wav"
+	if err := demoPA(ctx, d, filepath.Dir(*db), pa, time.Now); err != nil {
+		return e.fail(err)
+	}
+	fmt.Fprintf(e.stdout, "%s\n演示数据库已生成 demo database written: 账户 li（柜员）/ wang（主管）/ admin（管理员），密码均为 %s\n演示打印机 demo printer: file:%s\n演示广播 demo PA: file:%s\n",
+		*db, demoPassword, capture, pa)
 	return exitOK
 }

@@ -3,8 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 	"time"
 
+	"servicedesk/devices/audio"
 	"servicedesk/ledger"
 	"servicedesk/ledger/sqlstore"
 )
@@ -111,4 +115,89 @@ func demoPrinter(ctx context.Context, db *sqlstore.DB, path string) error {
 		}
 	}
 	return fmt.Errorf("demo printer: no admin")
+}
+
+// demoPA sets up the demo's PA console: two generated music tracks, the
+// PA captured to a WAV file beside the demo database (like the demo
+// printer), the usual opening/closing routine plus announcements around
+// now, and two staff announcements waiting in the queue. The music goes
+// into dir/music; capture is the WAV file the PA is recorded to.
+func demoPA(ctx context.Context, db *sqlstore.DB, dir, capture string, now func() time.Time) error {
+	music := filepath.Join(dir, "music")
+	if err := os.MkdirAll(music, 0o755); err != nil {
+		return fmt.Errorf("demo music: %w", err)
+	}
+	for i, chord := range [][]float64{{261.63, 329.63, 392.00}, {220.00, 261.63, 329.63}} {
+		if err := writeDemoTrack(filepath.Join(music, fmt.Sprintf("0%d-demo.wav", i+1)), chord); err != nil {
+			return err
+		}
+	}
+	staff, err := sqlstore.NewStaffService(db).ListStaff(ctx)
+	if err != nil {
+		return err
+	}
+	var admin, clerk ledger.Staff
+	for _, st := range staff {
+		switch st.Role {
+		case ledger.RoleAdmin:
+			admin = st
+		case ledger.RoleClerk:
+			clerk = st
+		}
+	}
+	svc := sqlstore.NewBroadcastService(db)
+	cfg := ledger.DefaultBroadcastConfig()
+	local := now().In(time.FixedZone("CST", 8*3600))
+	at := func(d time.Duration) string { return local.Add(d).Format("15:04") }
+	extra := fmt.Sprintf("%s 音乐开始\n%s 广播 各位顾客，本商场一楼正在举办秋季新品展，欢迎选购。\n%s 广播 各位顾客，请照看好您的小孩和随身物品。\n",
+		at(-20*time.Minute), at(-10*time.Minute), at(3*time.Minute))
+	more, err := ledger.ParseSchedule(extra)
+	if err != nil {
+		return err
+	}
+	cfg.Schedule = append(cfg.Schedule, more...)
+	cfg.MusicFolder, cfg.Output = music, "file:"+capture
+	if err := svc.UpdateBroadcastConfig(ctx, admin, cfg); err != nil {
+		return fmt.Errorf("demo broadcast settings: %w", err)
+	}
+	for _, a := range []ledger.Announcement{
+		{Template: ledger.TplPerson, Fields: map[string]string{ledger.FieldName: "王小宝", ledger.FieldAge: "5",
+			ledger.FieldClothing: "黄色外套", ledger.FieldPlace: "一楼总服务台"}, Repeats: 2, Interval: 30 * time.Second},
+		{Template: ledger.TplCar, Fields: map[string]string{ledger.FieldPlate: "沪A12345", ledger.FieldCar: "白色轿车", ledger.FieldWhere: "地下一层B区"}},
+	} {
+		if _, err := svc.Enqueue(ctx, clerk, a); err != nil {
+			return fmt.Errorf("demo announcement: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeDemoTrack writes 20 s of a softly pulsing chord as a WAV file.
+func writeDemoTrack(path string, chord []float64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("demo track: %w", err)
+	}
+	defer f.Close()
+	const rate = 22050
+	w, err := audio.NewWAVWriter(f, rate)
+	if err != nil {
+		return err
+	}
+	buf := make([][2]float64, rate)
+	for sec := 0; sec < 20; sec++ {
+		for i := range buf {
+			t := float64(sec) + float64(i)/rate
+			v := 0.0
+			for k, hz := range chord {
+				v += math.Sin(2*math.Pi*hz*t) * (0.5 + 0.5*math.Sin(2*math.Pi*(0.25+0.1*float64(k))*t))
+			}
+			v *= 0.12
+			buf[i] = [2]float64{v, v}
+		}
+		if err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
 }

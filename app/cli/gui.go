@@ -197,6 +197,11 @@ func (e env) gui(args []string) (code int) {
 			return e.startupFailed(sl, "", dbProblem(*dbPath, err))
 		}
 		fmt.Fprintln(e.stdout, "演示打印机 demo printer: file:"+receipts)
+		capture := filepath.Join(filepath.Dir(*dbPath), "pa.wav")
+		if err := demoPA(ctx, db, filepath.Dir(*dbPath), capture, time.Now); err != nil {
+			return e.fail(err)
+		}
+		fmt.Fprintln(e.stdout, "演示广播 demo PA: "+capture)
 	}
 	set, err := svc.Settings.Settings(ctx)
 	if err != nil {
@@ -219,7 +224,13 @@ func (e env) gui(args []string) (code int) {
 	if err != nil {
 		return e.startupFailed(sl, "", startupProblem{what: "无法准备打印队列", todo: "重新启动服务台；仍然不行请联系信息部。", err: err, code: exitInternal})
 	}
+	pa, stopPA, err := startPA(ctx, log, svc)
+	if err != nil {
+		return e.fail(err)
+	}
+	defer stopPA()
 	u := app.New(a, w, svc, app.Config{
+		PA:         pa,
 		Logger:     log,
 		Version:    version.String(),
 		DataPath:   db.Addr(),
@@ -309,6 +320,8 @@ func services(db *sqlstore.DB) app.Services {
 		Print:    sqlstore.NewPrintQueue(db),
 		DayClose: sqlstore.NewDayCloseService(db),
 		Personal: sqlstore.NewPersonalService(db),
+		// Broadcasts backs the PA console (F7).
+		Broadcasts: sqlstore.NewBroadcastService(db),
 	}
 }
 
