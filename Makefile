@@ -24,7 +24,7 @@ VERSION := $(shell scripts/version.sh)
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 LDFLAGS := -X servicedesk/app/version.Version=$(VERSION) -X servicedesk/app/version.Commit=$(COMMIT)
 
-APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils socat zbar-tools \
+APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libasound2-dev espeak-ng xvfb xauth x11-utils socat zbar-tools \
 	poppler-utils imagemagick fonts-droid-fallback
 # The store tests also run on PostgreSQL: scripts/pg-test.sh starts a
 # throwaway cluster from Debian's server package.

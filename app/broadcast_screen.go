@@ -419,9 +419,11 @@ func (s *broadcastScreen) warningText(st broadcasting.Status) string {
 
 // broadcastText is a broadcast's text for lists, with its source and kind.
 func (s *broadcastScreen) broadcastText(b ledger.Broadcast) string {
-	kind := T(ledger.TemplateKind(b.Kind).Label())
+	var kind string
 	if b.Source == ledger.SourceSchedule {
 		kind = T("定时") + "·" + T(ledger.ScheduleAction(b.Kind).Label())
+	} else {
+		kind = T(ledger.TemplateKind(b.Kind).Label())
 	}
 	text := b.Text
 	if text == "" && b.File != "" {
@@ -506,8 +508,10 @@ func (s *broadcastScreen) refreshPlan(st broadcasting.Status) {
 	var lines []string
 	loc := s.u.settings.Location()
 	for _, r := range st.Plan {
-		state := T(r.State)
-		if r.Done {
+		state := r.State
+		if !r.Done {
+			state = T(r.State)
+		} else {
 			state = T(r.Broadcast.Status.Label())
 			if r.Broadcast.Note != "" {
 				state += "（" + r.Broadcast.Note + "）"
@@ -555,8 +559,15 @@ func (u *UI) broadcastCount() string {
 	switch {
 	case st.OutputProblem != "":
 		return T("无音频")
-	case len(st.Queue) > 0:
-		return T("%d 待播", len(st.Queue))
+	}
+	waiting := 0
+	for _, b := range st.Queue {
+		if b.Status == ledger.BroadcastQueued {
+			waiting++
+		}
+	}
+	if waiting > 0 {
+		return T("%d 待播", waiting)
 	}
 	return ""
 }
