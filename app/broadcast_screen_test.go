@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -490,4 +491,28 @@ func broadcastLabels() []string {
 		out = append(out, d.Label())
 	}
 	return out
+}
+
+// TestBroadcastConsoleFits checks every tab of the console, with a station,
+// a queue and the supervisor's settings, at 1024×768 and 1366×768.
+func TestBroadcastConsoleFits(t *testing.T) {
+	for _, size := range counterScreens {
+		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
+			h := newHarness(t, true)
+			h.withPA(true, nil)
+			h.win.Resize(size)
+			s := h.broadcast("wang")
+			h.win.Resize(size)
+			s.say(t, strings.Repeat("很长的广播内容", 40), false)
+			s.say(t, "第二条", false)
+			n := 0
+			for i := range s.tabs.Items {
+				s.tabs.SelectIndex(i)
+				n += checkFits(t, h.win, "broadcast tab "+s.tabs.Items[i].Text)
+			}
+			if n < 40 {
+				t.Fatalf("found only %d controls", n)
+			}
+		})
+	}
 }

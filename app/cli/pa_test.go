@@ -38,10 +38,11 @@ func TestDemoPACapturesToFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The station runs by itself: wait (bounded) until the first
-	// announcement is on air or blocked, then let the capture run a second.
+	// The station runs by itself: wait (bounded; espeak-ng is slow on a
+	// loaded machine) until the first announcement is on air or blocked,
+	// then let the capture run a second.
 	var status = st.Status()
-	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	for end := time.Now().Add(2 * time.Minute); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		if status = st.Status(); status.Playing != nil || len(status.Blocked) > 0 {
 			break
 		}
@@ -56,7 +57,8 @@ func TestDemoPACapturesToFile(t *testing.T) {
 			t.Fatalf("no speech engine and nothing blocked: %+v", status)
 		}
 	} else if status.Playing == nil || status.Playing.Kind != string(ledger.TplPerson) {
-		t.Fatalf("demo announcement not on air: %+v", status.Playing)
+		recent, _ := svc.Broadcasts.Recent(ctx, 10)
+		t.Fatalf("demo announcement not on air: %+v (last error %q, broadcasts %+v)", status.Playing, status.LastError, recent)
 	}
 	raw, err := os.ReadFile(capture)
 	if err != nil {
