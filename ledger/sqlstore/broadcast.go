@@ -299,8 +299,11 @@ func (t *tx) finish(actorID, id int64, status ledger.BroadcastStatus, note strin
 	if err != nil {
 		return b, err
 	}
-	if _, err := t.ExecContext(t.ctx, `UPDATE broadcasts SET status = ?, note = ?, finished_at = ?, end_seq = ?, ended_by = ?
-		WHERE id = ?`, status, b.Note, formatTime(t.now), e.Seq, actorID, id); err != nil {
+	// Once ended, the row keeps the masked text like the journal: a lost
+	// child's name stays only while the announcement is live (PIPL).
+	b.Text, b.Speech = b.TextMasked, ""
+	if _, err := t.ExecContext(t.ctx, `UPDATE broadcasts SET status = ?, note = ?, finished_at = ?, end_seq = ?, ended_by = ?,
+		text = ?, speech = ? WHERE id = ?`, status, b.Note, formatTime(t.now), e.Seq, actorID, b.Text, b.Speech, id); err != nil {
 		return b, internal("end broadcast", err)
 	}
 	return b, nil
