@@ -2,7 +2,6 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -14,7 +13,7 @@ import (
 // loginScreen asks for the clerk's own account.
 type loginScreen struct {
 	root     fyne.CanvasObject
-	title    *canvas.Text
+	title    *widget.Label
 	username *keyEntry
 	password *keyEntry
 	submit   *widget.Button
@@ -27,8 +26,7 @@ func (u *UI) showLogin() {
 		u.login = u.newLoginScreen()
 	}
 	l := u.login
-	l.title.Text = u.settings.MallName + " · " + u.settings.CounterName
-	l.title.Refresh()
+	l.title.SetText(u.settings.MallName + " · " + u.settings.CounterName)
 	// Empty after a hand-over: the next clerk types their own name.
 	l.username.SetText("")
 	l.password.SetText("")
@@ -39,9 +37,8 @@ func (u *UI) showLogin() {
 
 func (u *UI) newLoginScreen() *loginScreen {
 	l := &loginScreen{}
-	l.title = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	l.title.TextSize = 30
-	l.title.Alignment = fyne.TextAlignCenter
+	l.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	l.title.SizeName = theme.SizeNameHeadingText
 	l.username = u.newKeyEntry(T("用户名"))
 	l.password = u.newPasswordEntry(T("密码"))
 	l.message = widget.NewLabel("")

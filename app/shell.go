@@ -2,7 +2,6 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -50,7 +49,7 @@ const (
 type shell struct {
 	u       *UI
 	root    fyne.CanvasObject
-	title   *canvas.Text
+	title   *widget.Label
 	scan    *keyEntry
 	nav     []*navItem
 	screens map[string]screen
@@ -73,8 +72,7 @@ func (u *UI) showShell() {
 	if u.shell == nil {
 		u.shell = u.newShell()
 	}
-	u.shell.title.Text = u.settings.MallName + " · " + u.settings.CounterName
-	u.shell.title.Refresh()
+	u.shell.title.SetText(u.settings.MallName + " · " + u.settings.CounterName)
 	u.win.SetContent(u.shell.root)
 	if u.shell.current == "" {
 		u.shell.open("umbrella")
@@ -87,9 +85,10 @@ func (u *UI) showShell() {
 
 func (u *UI) newShell() *shell {
 	s := &shell{u: u, screens: map[string]screen{}}
-	s.title = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
-	s.title.TextSize = 20
-	s.title.TextStyle.Bold = true
+	// A label follows theme changes (light/dark), a canvas.Text would not.
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title.Importance = widget.HighImportance
+	s.title.SizeName = theme.SizeNameSubHeadingText
 	s.scan = u.newKeyEntry(T("扫描或输入凭证号（F12）"))
 	s.scan.OnSubmitted = func(text string) {
 		s.scan.SetText("")
