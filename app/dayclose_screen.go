@@ -77,6 +77,7 @@ func (u *UI) newDayCloseScreen() screen {
 	s := &dayCloseScreen{u: u, dayIDs: map[string]int64{}}
 	bold := fyne.TextStyle{Bold: true}
 	s.dayInfo = widget.NewLabelWithStyle("", fyne.TextAlignLeading, bold)
+	s.dayInfo.Wrapping = fyne.TextWrapWord
 	s.check = widget.NewLabel("")
 	s.check.Wrapping = fyne.TextWrapWord
 	s.money = widget.NewLabel("")
@@ -107,7 +108,7 @@ func (u *UI) newDayCloseScreen() screen {
 		widget.NewForm(widget.NewFormItem(T("实点现金"), s.counted), widget.NewFormItem(T("备注"), s.note)),
 		s.diff, s.close, s.result))
 	reportCard := widget.NewCard(T("报表"), "", container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.pdf, s.days),
+		container.NewBorder(nil, nil, nil, s.pdf, narrow(s.days)),
 		container.NewBorder(nil, nil, widget.NewLabel(T("从")), s.export,
 			container.NewGridWithColumns(3, s.from, widget.NewLabel(T("到")), s.to)),
 		s.folder))

@@ -123,7 +123,7 @@ func newPortForm() *portForm {
 
 func (f *portForm) items(prefix string) []*widget.FormItem {
 	return []*widget.FormItem{
-		widget.NewFormItem(prefix+T("串口"), f.name),
+		widget.NewFormItem(prefix+T("串口"), narrow(f.name)),
 		widget.NewFormItem(prefix+T("波特率"), f.baud),
 		widget.NewFormItem(prefix+T("数据位/校验/停止位"), container.NewGridWithColumns(3, f.dataBits, f.parity, f.stopBits)),
 	}
@@ -223,8 +223,10 @@ func (u *UI) newDevicesScreen() screen {
 	s.ports.Wrapping = fyne.TextWrapWord
 	s.rescan = widget.NewButton(T("刷新串口列表"), s.refreshPorts)
 	s.width = widget.NewSelect(widthOptions, nil)
-	s.raster = widget.NewCheck(T("位图二维码（打印机不支持原生二维码时；9600 波特率下每张约多 6 秒）"), nil)
-	s.noStatus = widget.NewCheck(T("打印机不回应状态查询（关闭状态检查；状态栏显示“状态未知”）"), nil)
+	// Short check texts with the explanation wrapping below them, so the
+	// form never needs more width than a 1024-pixel screen has.
+	s.raster = widget.NewCheck(T("位图二维码"), nil)
+	s.noStatus = widget.NewCheck(T("不查询打印机状态"), nil)
 	s.framing = widget.NewSelect(ledger.ReaderFramings(), nil)
 	s.save = widget.NewButton(T("保存设备设置"), s.doSave)
 	s.save.Importance = widget.HighImportance
@@ -254,8 +256,8 @@ func (u *UI) newDevicesScreen() screen {
 	}
 	printerForm := widget.NewForm(append(s.printer.items(""),
 		widget.NewFormItem(T("纸宽"), s.width),
-		widget.NewFormItem("", s.raster),
-		widget.NewFormItem("", s.noStatus))...)
+		widget.NewFormItem("", container.NewVBox(s.raster, hint(T("打印机不支持原生二维码时使用；9600 波特率下每张约多 6 秒")))),
+		widget.NewFormItem("", container.NewVBox(s.noStatus, hint(T("打印机不回应状态查询时使用；状态栏显示“状态未知”")))))...)
 	readerForm := widget.NewForm(append(s.reader.items(""),
 		widget.NewFormItem(T("数据格式"), s.framing))...)
 	scannerForm := widget.NewForm(s.scanner.items("")...)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -145,7 +146,19 @@ func checkFits(t errorer, w fyne.Window, where string) int {
 // sees them all) at 1024×768 and 1366×768 and checks that every control of
 // every screen, and of the return panel with a loan loaded, lies inside the
 // window without sideways scrolling.
-func TestEveryScreenFitsCounterScreens(t *testing.T) {
+func TestEveryScreenFitsCounterScreens(t *testing.T) { checkAllScreensFit(t) }
+
+// TestEnglishScreensFit is the same walk with the English texts (longer);
+// it runs in TestEnglishUI's child process.
+func TestEnglishScreensFit(t *testing.T) {
+	if os.Getenv("SD_TEST_LANG") != "en" {
+		t.Skip("run by TestEnglishUI")
+	}
+	checkAllScreensFit(t)
+}
+
+// checkAllScreensFit opens every screen and dialog at every counter size.
+func checkAllScreensFit(t *testing.T) {
 	for _, size := range counterScreens {
 		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
 			h := newHarness(t, true)

@@ -57,3 +57,15 @@ func isGlobalKey(k fyne.KeyName) bool {
 	}
 	return false
 }
+
+// entryMinWidth caps the width an entry asks for: a long placeholder (or a
+// longer English one) must not widen a form beyond a 1024-pixel screen;
+// the entry still takes all the width its layout gives it.
+const entryMinWidth = 180
+
+// MinSize is the entry's own, no wider than entryMinWidth.
+func (e *keyEntry) MinSize() fyne.Size {
+	m := e.Entry.MinSize()
+	m.Width = min(m.Width, entryMinWidth)
+	return m
+}

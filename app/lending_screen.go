@@ -139,7 +139,7 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	// Tab order follows the work: item → phone → lend, then the picker.
 	lendBox := widget.NewCard(T("借出"), "", container.NewVBox(
 		s.reminder, s.item, s.phone,
-		container.NewGridWithColumns(2, s.lend, s.picker)))
+		container.NewGridWithColumns(2, s.lend, narrow(s.picker))))
 	var returnButtons fyne.CanvasObject = container.NewVBox(
 		container.NewGridWithColumns(2, s.fine, s.damaged),
 		container.NewGridWithColumns(2, s.lost, s.reprint),
