@@ -224,6 +224,7 @@ func TestIdleLockHidesEverything(t *testing.T) {
 		if top := h.win.Canvas().Overlays().Top(); top != h.ui.lock.pop {
 			t.Fatal("a dialog opened over the lock")
 		}
+		h.focused(h.ui.lock.password, "lock back on top")
 	}
 }
 

@@ -60,14 +60,18 @@ func (u *UI) showLock() {
 }
 
 // cover (re)shows the lock over the whole window and on top of any
-// dialog opened behind it (a report that finished while locked).
-func (l *lockScreen) cover() {
+// dialog opened behind it (a report that finished while locked); it
+// reports whether it had to come back on top.
+func (l *lockScreen) cover() bool {
 	c := l.pop.Canvas
+	raised := false
 	if top := c.Overlays().Top(); top != nil && top != l.pop && l.pop.Visible() {
 		l.pop.Hide()
+		raised = true
 	}
 	l.pop.Resize(c.Size())
 	l.pop.Show()
+	return raised
 }
 
 // doUnlock re-checks the password of the staff member on duty.

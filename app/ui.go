@@ -310,8 +310,8 @@ func (u *UI) applyTheme() {
 // app calls it once a second on the UI goroutine (fyne.Do).
 func (u *UI) Tick() {
 	u.CheckIdle()
-	if u.Locked() {
-		u.lock.cover()
+	if u.Locked() && u.lock.cover() {
+		u.win.Canvas().Focus(u.lock.password)
 	}
 	if u.shell != nil && u.win.Content() == u.shell.root {
 		u.shell.status.refresh()
