@@ -55,10 +55,16 @@ func (d *approvalDialog) hide() {
 	d.u.refocus()
 }
 
-// requestApproval opens the approval dialog; done runs only once approved.
-func (u *UI) requestApproval(req ledger.ApprovalRequest, done func(ledger.Approval)) *approvalDialog {
+// requestApproval opens the approval dialog for req; label names the
+// action for the approver ("" for the action's own label). done runs only
+// once a supervisor has approved: it gets the single-use approval the
+// store recorded, to pass to the action at once.
+func (u *UI) requestApproval(req ledger.ApprovalRequest, label string, done func(ledger.Approval)) *approvalDialog {
 	d := &approvalDialog{u: u, req: req, done: done}
-	text := T("审批事项：%s", req.Action) + "\n" + T("记录：%s", req.Record)
+	if label == "" {
+		label = T(req.Action.Label())
+	}
+	text := T("审批事项：%s", label) + "\n" + T("记录：%s", req.Detail)
 	if req.Amount != 0 {
 		text += "\n" + T("金额：%s", req.Amount.String())
 	}

@@ -234,11 +234,8 @@ func (s *dayCloseScreen) askClose() {
 	msg := T("营业日 %s\n应有现金 %s\n实点现金 %s\n差额 %s\n未还物品 %d 件，未打印小票 %d 张\n\n日结后本营业日不能再更改。",
 		c.Day.Date, expected, counted, counted-expected, len(c.StillOut), len(c.Unprinted))
 	s.confirm = u.ask(T("确认日结"), msg, func() {
-		req := ledger.ApprovalRequest{Action: "日结",
-			Record:  fmt.Sprintf("营业日 %s，应有现金 %s，实点 %s，差额 %s", c.Day.Date, expected, counted, counted-expected),
-			Amount:  counted,
-			ActorID: u.Staff().ID}
-		u.requestApproval(req, func(a ledger.Approval) { s.doClose(counted, a) })
+		req := ledger.DayCloseApproval(u.Staff().ID, c.Day, expected, counted)
+		u.requestApproval(req, "", func(a ledger.Approval) { s.doClose(counted, a) })
 	})
 }
 

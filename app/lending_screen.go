@@ -469,10 +469,7 @@ func (s *lendingScreen) askReturn(outcome ledger.ReturnOutcome) {
 		if l.Overdue(s.u.cfg.Now(), s.u.settings.OverdueDays) {
 			action = T("逾期未还，没收押金")
 		}
-		d := s.u.requestApproval(ledger.ApprovalRequest{
-			Action: action, Record: fmt.Sprintf("%s %s，单号 %s", l.Kind.Label(), l.ItemNumber, l.ReceiptNo),
-			Amount: l.Deposit, ActorID: s.u.Staff().ID,
-		}, func(a ledger.Approval) {
+		d := s.u.requestApproval(ledger.ForfeitApproval(s.u.Staff().ID, l), action, func(a ledger.Approval) {
 			req.Approval = &a
 			s.doReturn(req)
 		})
@@ -559,8 +556,7 @@ func (s *lendingScreen) setItem(status ledger.ItemStatus) {
 		apply(nil)
 		return
 	}
-	s.u.requestApproval(ledger.ApprovalRequest{Action: T("报废"), Record: fmt.Sprintf("%s %s", it.Kind.Label(), it.Number), ActorID: s.u.Staff().ID},
-		func(a ledger.Approval) { apply(&a) })
+	s.u.requestApproval(ledger.WriteOffApproval(s.u.Staff().ID, it), "", func(a ledger.Approval) { apply(&a) })
 }
 
 // askVoid reverses a loan registered by mistake, with a supervisor's approval.
@@ -569,10 +565,7 @@ func (s *lendingScreen) askVoid() {
 		return
 	}
 	l := *s.loan
-	d := s.u.requestApproval(ledger.ApprovalRequest{
-		Action: T("冲正（撤销借出），退还押金"), Record: fmt.Sprintf("%s %s，单号 %s", l.Kind.Label(), l.ItemNumber, l.ReceiptNo),
-		Amount: l.Deposit, ActorID: s.u.Staff().ID,
-	}, func(a ledger.Approval) {
+	d := s.u.requestApproval(ledger.VoidApproval(s.u.Staff().ID, l), "", func(a ledger.Approval) {
 		v, err := s.u.svc.Lending.Void(s.u.ctx, s.u.Staff(), l.ID, &a)
 		if err != nil {
 			s.u.showError(err)

@@ -218,7 +218,7 @@ func (s *personalScreen) askReveal() {
 	}
 	r := s.records[s.selected]
 	actor := s.u.Staff()
-	s.u.requestApproval(ledger.RevealApproval(actor, r), func(a ledger.Approval) {
+	s.u.requestApproval(ledger.RevealApproval(actor, r), "", func(a ledger.Approval) {
 		vals, err := s.svc().Reveal(s.u.ctx, actor, r.ID, &a)
 		if err != nil {
 			s.say(false, errText(err))
@@ -255,7 +255,7 @@ func (s *personalScreen) askExport(pdf bool) {
 	q := s.searched
 	actor := s.u.Staff()
 	kind, _, _ := ledger.LookupKind(q)
-	s.u.requestApproval(ledger.ExportApproval(actor, ledger.MaskData(kind, q)), func(a ledger.Approval) {
+	s.u.requestApproval(ledger.ExportApproval(actor, ledger.MaskData(kind, q)), "", func(a ledger.Approval) {
 		x, err := s.svc().Export(s.u.ctx, actor, q, &a)
 		if err != nil {
 			s.say(false, errText(err))
@@ -309,7 +309,7 @@ func (s *personalScreen) askErase() {
 	}
 	actor := s.u.Staff()
 	s.u.ask(T("应本人要求删除个人信息"), T("删除这 %d 条记录的个人信息？删除后只保留记录编号和脱敏信息，无法恢复。", len(ids)), func() {
-		s.u.requestApproval(ledger.EraseApproval(actor, ids), func(a ledger.Approval) {
+		s.u.requestApproval(ledger.EraseApproval(actor, ids), "", func(a ledger.Approval) {
 			res, err := s.svc().Erase(s.u.ctx, actor, ids, &a)
 			if err != nil {
 				s.say(false, errText(err))

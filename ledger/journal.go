@@ -44,13 +44,34 @@ func (e Entry) ComputeHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// VerifyResult is the outcome of walking the journal chain.
+// VerifyResult is the outcome of verifying the journal: the hash chain,
+// the chain head kept beside it (a cut-off end shows there), and the state
+// tables replayed from the journal.
 type VerifyResult struct {
 	OK       bool
 	Count    int64  // entries checked
 	LastHash string // hash of the last good entry
-	BadSeq   int64  // first broken sequence number when !OK
-	Reason   string // why BadSeq is broken
+	BadSeq   int64  // first broken sequence number when the chain is broken
+	Reason   string // why the first bad place is bad
+	// Where names the first bad place when it is not a broken entry: the
+	// chain head ("journal_head") or a state row ("loans id 12").
+	Where string
+	// Problems lists what was found wrong, first first (at most a few
+	// dozen); Reason is Problems[0].
+	Problems []string
+	// State is what the journal says the current state is, when the
+	// state tables were checked against it.
+	State *StateSummary
+}
+
+// StateSummary is the current state as replayed from the journal.
+type StateSummary struct {
+	Items        int // numbered items
+	OpenLoans    int // loans not closed
+	DepositsHeld Fen // deposits of the open loans
+	Loans        int // loans ever
+	ClosedDays   int // business days closed
+	Approvals    int // approvals granted
 }
 
 // ChainVerifier checks entries one by one, in order. Feed every entry to

@@ -378,18 +378,18 @@ type PersonalExport struct {
 
 // RevealApproval asks to show a record's data in full.
 func RevealApproval(actor Staff, r PersonRecord) ApprovalRequest {
-	return ApprovalRequest{Action: "查看完整个人信息", Record: r.Purpose.Label() + " " + r.ID, ActorID: actor.ID}
+	return ApprovalRequest{Action: ActionReveal, Record: "person:" + r.ID, ActorID: actor.ID, Detail: r.Purpose.Label() + " " + r.ID}
 }
 
 // ExportApproval asks to export everything held about the person found by
 // maskedQuery.
 func ExportApproval(actor Staff, maskedQuery string) ApprovalRequest {
-	return ApprovalRequest{Action: "导出个人信息副本", Record: "查询 " + maskedQuery, ActorID: actor.ID}
+	return ApprovalRequest{Action: ActionExport, Record: "query:" + maskedQuery, ActorID: actor.ID, Detail: "查询 " + maskedQuery}
 }
 
 // EraseApproval asks to erase the records ids at the person's request.
 func EraseApproval(actor Staff, ids []string) ApprovalRequest {
-	return ApprovalRequest{Action: "应本人要求删除个人信息", Record: strings.Join(ids, "、"), ActorID: actor.ID}
+	return ApprovalRequest{Action: ActionErase, Record: "persons:" + strings.Join(ids, ","), ActorID: actor.ID, Detail: strings.Join(ids, "、")}
 }
 
 // PersonalEventLabel names a journal entry kind in a person's copy of their

@@ -111,7 +111,7 @@ func (p *dayPDF) heading(title string, need float64) {
 // signatures prints the sign-off lines for the duty supervisor and clerk.
 func (p *dayPDF) signatures() {
 	f := p.f
-	p.ensure(30)
+	p.ensure(36)
 	f.Ln(8)
 	p.font(10.5)
 	y := f.GetY()
@@ -127,4 +127,10 @@ func (p *dayPDF) signatures() {
 		f.Line(x+w, y+16.5, x+half-8, y+16.5)
 	}
 	f.SetXY(marginX, y+20)
+	if p.r.Anchor != "" {
+		p.font(9)
+		f.SetTextColor(90, 90, 90)
+		p.cell(contentW, 5, "流水账链头："+p.r.Anchor+"（核对：servicedesk verify --anchor "+p.r.Anchor+"）", "L", true)
+		f.SetTextColor(0, 0, 0)
+	}
 }

@@ -45,6 +45,11 @@ type DayReport struct {
 	// HourlyLoans counts loans started in each hour of the day (0–23, in
 	// Location) for the bar chart.
 	HourlyLoans [24]int
+
+	// Anchor is the journal head at the close (the day.close entry), as
+	// SEQ:first 16 hex of its hash, printed beside the signatures so the
+	// signed paper pins the database: servicedesk verify --anchor.
+	Anchor string
 }
 
 // CashDifference returns counted minus expected cash: negative is a shortage.

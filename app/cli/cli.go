@@ -32,7 +32,10 @@ const usage = `服务台 Service Desk %s
 
 用法 Usage:
   servicedesk [--db PATH|URL] [--demo]      启动服务台界面 (start the counter GUI)
-  servicedesk verify [--db PATH]            校验流水账哈希链 (verify the journal chain)
+  servicedesk verify [--db PATH] [--anchor SEQ:HASH]
+                                            校验流水账、链头与当前数据；--anchor 核对日结单上的链头
+                                            (verify the journal chain, its head and the state tables;
+                                            --anchor checks the head printed on a day-close PDF)
   servicedesk devices                       列出串口 (list serial ports)
   servicedesk print-test --port P [--baud N] [--raster] [--no-status] [--width 32|48]
                                             打印中文测试页 (print a Chinese test page)
@@ -211,8 +214,17 @@ func (e env) fail(err error) int {
 func (e env) verify(args []string) int {
 	fs := e.newFlags("verify")
 	db := fs.String("db", defaultDBPath(), dbFlagHelp)
+	anchorText := fs.String("anchor", "", "journal head printed on a day-close PDF, SEQ:HASHPREFIX")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
+	}
+	var anchor ledger.JournalAnchor
+	if *anchorText != "" {
+		var err error
+		if anchor, err = ledger.ParseJournalAnchor(*anchorText); err != nil {
+			fmt.Fprintln(e.stderr, "错误 error:", ledger.ErrorMessage(err))
+			return exitUsage
+		}
 	}
 	ctx := context.Background()
 	d, code := e.openExisting(ctx, *db, true)
@@ -220,14 +232,63 @@ func (e env) verify(args []string) int {
 		return code
 	}
 	defer d.Close()
-	res, err := sqlstore.NewJournalService(d).Verify(ctx)
+	journal := sqlstore.NewJournalService(d)
+	res, err := journal.Verify(ctx)
 	if err != nil {
 		return e.fail(err)
 	}
-	if !res.OK {
+	code = exitOK
+	switch {
+	case !res.OK && res.BadSeq != 0:
 		fmt.Fprintf(e.stdout, "BROKEN at seq %d: %s (%d entries good before it)\n流水账在第 %d 条被篡改或损坏\n", res.BadSeq, res.Reason, res.Count, res.BadSeq)
-		return exitFailure
+		code = exitFailure
+	case !res.OK:
+		fmt.Fprintf(e.stdout, "BROKEN at %s\n", res.Reason)
+		for i, p := range res.Problems[1:] {
+			if i == 9 {
+				fmt.Fprintf(e.stdout, "  … %d more\n", len(res.Problems)-10)
+				break
+			}
+			fmt.Fprintf(e.stdout, "  also %s\n", p)
+		}
+		fmt.Fprintf(e.stdout, "流水账本身完整（%d 条），但 %s 与流水账不符：数据被绕过流水账改动，或流水账末尾被删除\n", res.Count, res.Where)
+		code = exitFailure
+	default:
+		fmt.Fprintf(e.stdout, "OK %d entries, last hash %s\n", res.Count, res.LastHash)
+		if s := res.State; s != nil {
+			fmt.Fprintf(e.stdout, "state agrees with the journal: %d items, %d loans (%d open, deposits held %s), %d closed days, %d approvals\n",
+				s.Items, s.Loans, s.OpenLoans, s.DepositsHeld, s.ClosedDays, s.Approvals)
+		}
+		fmt.Fprintln(e.stdout, "流水账校验通过")
 	}
-	fmt.Fprintf(e.stdout, "OK %d entries, last hash %s\n流水账校验通过\n", res.Count, res.LastHash)
-	return exitOK
+	if anchor.Seq != 0 && e.checkAnchor(ctx, journal, anchor, res) != nil {
+		code = exitFailure
+	}
+	return code
+}
+
+// errAnchor marks an anchor that does not match.
+var errAnchor = errors.New("anchor does not match")
+
+// checkAnchor compares the journal with a head printed on paper (a
+// day-close PDF): the entry must exist and its hash begin with the printed
+// digits. A chain rebuilt or cut short after the paper was printed fails.
+func (e env) checkAnchor(ctx context.Context, journal *sqlstore.JournalService, a ledger.JournalAnchor, res ledger.VerifyResult) error {
+	es, err := journal.Entries(ctx, a.Seq-1, 1)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(es) == 0 || es[0].Seq != a.Seq:
+		fmt.Fprintf(e.stdout, "ANCHOR MISMATCH %s: the journal ends at entry %d\n链头不符：纸面链头为第 %d 条，数据库流水账只到第 %d 条（末尾被删除）\n", a, res.Count, a.Seq, res.Count)
+		return errAnchor
+	case !a.Matches(es[0]):
+		fmt.Fprintf(e.stdout, "ANCHOR MISMATCH %s: entry %d has hash %s\n链头不符：第 %d 条的哈希与纸面不同（流水账被改写）\n", a, a.Seq, es[0].Hash[:ledger.AnchorHexLen], a.Seq)
+		return errAnchor
+	case res.BadSeq != 0 && res.BadSeq <= a.Seq:
+		fmt.Fprintf(e.stdout, "ANCHOR UNCHECKED %s: the chain is broken at entry %d, before it\n", a, res.BadSeq)
+		return errAnchor
+	}
+	fmt.Fprintf(e.stdout, "ANCHOR OK %s\n与纸面链头一致\n", a)
+	return nil
 }

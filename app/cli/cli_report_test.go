@@ -35,15 +35,15 @@ func seedClosedDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	svc := sqlstore.NewDayCloseService(db)
+	now = now.Add(10 * time.Hour)
 	chk, err := svc.CloseCheck(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok, err := staff.Approve(ctx, ledger.ApprovalRequest{Action: "日结", ActorID: clerk.ID}, "wang", demoPassword, "复点无误")
+	ok, err := staff.Approve(ctx, ledger.DayCloseApproval(clerk.ID, chk.Day, chk.Expected(), chk.Expected()), "wang", demoPassword, "复点无误")
 	if err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(10 * time.Hour)
 	if _, err := svc.CloseDay(ctx, clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: &ok}); err != nil {
 		t.Fatal(err)
 	}

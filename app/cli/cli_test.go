@@ -3,15 +3,18 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"servicedesk/app/instance"
+	"servicedesk/ledger"
 	"servicedesk/ledger/sqlstore"
 )
 
@@ -204,4 +207,137 @@ func TestSecondCounterOnOneDatabaseRefused(t *testing.T) {
 	if code != exitFailure || !strings.Contains(errb.String(), want) || !strings.Contains(alerted, want) || !strings.Contains(alerted, "只能打开一个服务台窗口") {
 		t.Fatalf("second instance: code %d, stderr %q, window %q", code, errb.String(), alerted)
 	}
+}
+
+// TestVerifyAnchorFromDayClosePDF: the day-close PDF prints the journal
+// head beside the signatures; verify --anchor with it passes on the same
+// database and fails (exit 1) on one whose chain was rebuilt or cut short
+// after the paper was printed; a malformed anchor is a usage error.
+// Fails on the old code (no anchor printed, no --anchor flag).
+func TestVerifyAnchorFromDayClosePDF(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	db := seedClosedDB(t)
+	pdf := filepath.Join(t.TempDir(), "day.pdf")
+	if code, _, errs := runCLI("report", "--date", "2026-11-23", "--out", pdf, "--db", db); code != exitOK {
+		t.Fatalf("report: %d %q", code, errs)
+	}
+	text, err := exec.Command("pdftotext", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`流水账链头：\s*(\d+:[0-9a-f]{16})`).FindSubmatch(text)
+	if m == nil {
+		t.Fatalf("no journal head on the PDF:\n%s", text)
+	}
+	anchor := string(m[1])
+	// The head is the day.close entry.
+	d, err := sqlstore.Open(context.Background(), db, sqlstore.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _ := sqlstore.NewJournalService(d).Entries(context.Background(), 0, 10000)
+	d.Close()
+	var closeEntry string
+	for _, e := range es {
+		if e.Kind == "day.close" {
+			closeEntry = fmt.Sprintf("%d:%s", e.Seq, e.Hash[:16])
+			break
+		}
+	}
+	if anchor != closeEntry {
+		t.Fatalf("anchor %s, day.close entry %s", anchor, closeEntry)
+	}
+	code, out, _ := runCLI("verify", "--db", db, "--anchor", anchor)
+	if code != exitOK || !strings.Contains(out, "ANCHOR OK "+anchor) {
+		t.Fatalf("verify --anchor on the same database: %d %q", code, out)
+	}
+	seq, _, _ := strings.Cut(anchor, ":")
+	for name, a := range map[string]string{
+		"other hash":       seq + ":0123456789abcdef",
+		"beyond the end":   "99999:" + strings.Repeat("a", 16),
+		"uppercase, short": strings.ToUpper(anchor[:len(seq)+9]),
+	} {
+		code, out, _ := runCLI("verify", "--db", db, "--anchor", a)
+		want := exitFailure
+		if name == "uppercase, short" {
+			want = exitOK
+		}
+		if code != want {
+			t.Fatalf("%s (%s): %d %q", name, a, code, out)
+		}
+	}
+	for _, bad := range []string{"12", "x:0123456789abcdef", "12:0123", "12:zzzzzzzzzzzzzzzz"} {
+		if code, _, errs := runCLI("verify", "--db", db, "--anchor", bad); code != exitUsage || !strings.Contains(errs, "链头格式不正确") {
+			t.Fatalf("malformed anchor %q: %d %q", bad, code, errs)
+		}
+	}
+	// Someone with write access rebuilds the whole chain after the close
+	// (every hash recomputed, so the chain alone verifies): only the paper
+	// anchor shows it.
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebuildChain(t, raw)
+	raw.Close()
+	if code, out, _ := runCLI("verify", "--db", db); code != exitOK {
+		t.Fatalf("rebuilt chain without anchor: %d %q", code, out)
+	}
+	if code, out, _ := runCLI("verify", "--db", db, "--anchor", anchor); code != exitFailure || !strings.Contains(out, "ANCHOR MISMATCH") {
+		t.Fatalf("rebuilt chain with the paper anchor: %d %q", code, out)
+	}
+}
+
+// rebuildChain rewrites who logged in first (an entry no state row
+// derives from) and recomputes every later hash and the chain head, as a
+// forger with write access would.
+func rebuildChain(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	var triggers []string
+	rows, _ := raw.Query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND (tbl_name = 'journal' OR tbl_name = 'journal_head')")
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		triggers = append(triggers, n)
+	}
+	rows.Close()
+	for _, n := range triggers {
+		if _, err := raw.Exec("DROP TRIGGER " + n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := raw.Query("SELECT seq, at, staff_id, kind, data, reverses FROM journal ORDER BY seq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var es []ledger.Entry
+	var ats []string
+	for rows.Next() {
+		var e ledger.Entry
+		var at, data string
+		rows.Scan(&e.Seq, &at, &e.StaffID, &e.Kind, &data, &e.Reverses)
+		e.Data = []byte(data)
+		es = append(es, e)
+		ats = append(ats, at)
+	}
+	rows.Close()
+	prev, forged := ledger.GenesisHash, false
+	for i, e := range es {
+		e.At, _ = time.Parse(time.RFC3339Nano, ats[i])
+		if e.Kind == "auth.login" && !forged {
+			e.Data, e.StaffID, forged = []byte(`{"staff_id":2}`), 2, true
+		}
+		e.PrevHash = prev
+		e.Hash = e.ComputeHash()
+		if _, err := raw.Exec("UPDATE journal SET staff_id = ?, data = ?, prev_hash = ?, hash = ? WHERE seq = ?", e.StaffID, string(e.Data), e.PrevHash, e.Hash, e.Seq); err != nil {
+			t.Fatal(err)
+		}
+		prev = e.Hash
+	}
+	if !forged {
+		t.Fatal("no login entry to forge")
+	}
+	raw.Exec("UPDATE journal_head SET last_hash = ? WHERE id = 1", prev)
 }

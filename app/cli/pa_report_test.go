@@ -60,15 +60,15 @@ func TestDayPDFListsBroadcasts(t *testing.T) {
 	if _, _, err := bc.RecordScheduled(ctx, plan[1], ledger.BroadcastMissed, "程序未运行"); err != nil {
 		t.Fatal(err)
 	}
+	now = now.Add(10 * time.Hour)
 	chk, err := sqlstore.NewDayCloseService(db).CloseCheck(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ok, err := staff.Approve(ctx, ledger.ApprovalRequest{Action: "日结", ActorID: clerk.ID}, "wang", demoPassword, "复点无误")
+	ok, err := staff.Approve(ctx, ledger.DayCloseApproval(clerk.ID, chk.Day, chk.Expected(), chk.Expected()), "wang", demoPassword, "复点无误")
 	if err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(10 * time.Hour)
 	if _, err := sqlstore.NewDayCloseService(db).CloseDay(ctx, clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: &ok}); err != nil {
 		t.Fatal(err)
 	}

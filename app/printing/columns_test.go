@@ -147,7 +147,14 @@ func TestReceiptColumnsLongestNames(t *testing.T) {
 	if err := lending.AddItems(ctx, admin, ledger.KindStroller, strollers); err != nil {
 		t.Fatal(err)
 	}
-	approval := &ledger.Approval{ApproverID: sup.ID, ApproverName: sup.Name, Reason: "顾客称物品遗失"}
+	_ = sup
+	approve := func(req ledger.ApprovalRequest) *ledger.Approval {
+		a, err := staff.Approve(ctx, req, "sup", "counter2026", "顾客称物品遗失")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &a
+	}
 	lend := func(kind ledger.ItemKind, n string) ledger.Loan {
 		l, err := lending.Lend(ctx, clerk, ledger.LendRequest{Kind: kind, ItemNumber: n, Phone: "13812341234"})
 		if err != nil {
@@ -158,7 +165,7 @@ func TestReceiptColumnsLongestNames(t *testing.T) {
 	ret := func(l ledger.Loan, o ledger.ReturnOutcome, damage string) {
 		req := ledger.ReturnRequest{LoanID: l.ID, Outcome: o, Damage: damage}
 		if o == ledger.ReturnLost {
-			req.Approval = approval
+			req.Approval = approve(ledger.ForfeitApproval(clerk.ID, l))
 		}
 		if _, err := lending.Return(ctx, clerk, req); err != nil {
 			t.Fatalf("return %s %s: %v", l.ItemNumber, o, err)
@@ -170,7 +177,8 @@ func TestReceiptColumnsLongestNames(t *testing.T) {
 	ret(lend(ledger.KindStroller, strollers[0]), ledger.ReturnFine, "")
 	ret(lend(ledger.KindStroller, strollers[1]), ledger.ReturnDamaged, note)
 	ret(lend(ledger.KindStroller, strollers[2]), ledger.ReturnLost, "")
-	if _, err := lending.Void(ctx, clerk, lend(ledger.KindUmbrella, umbrellas[3]).ID, approval); err != nil {
+	voided := lend(ledger.KindUmbrella, umbrellas[3])
+	if _, err := lending.Void(ctx, clerk, voided.ID, approve(ledger.VoidApproval(clerk.ID, voided))); err != nil {
 		t.Fatal(err)
 	}
 	// A damage charge above the deposit: the shortfall is collected.

@@ -76,9 +76,6 @@ func (s *BroadcastService) BroadcastConfig(ctx context.Context) (ledger.Broadcas
 // broadcast.config. When the calendar or schedule changed, the change time
 // is kept so items planned earlier that day are not reported missed.
 func (s *BroadcastService) UpdateBroadcastConfig(ctx context.Context, actor ledger.Staff, cfg ledger.BroadcastConfig) error {
-	if err := requireRole(actor, ledger.RoleAdmin, ledger.RoleSupervisor); err != nil {
-		return err
-	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -87,6 +84,9 @@ func (s *BroadcastService) UpdateBroadcastConfig(ctx context.Context, actor ledg
 		return err
 	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, ledger.RoleAdmin, ledger.RoleSupervisor); err != nil {
+			return err
+		}
 		cfg.ScheduleChangedAt = old.ScheduleChangedAt
 		if !sameSchedule(old, cfg) {
 			cfg.ScheduleChangedAt = t.now
@@ -113,9 +113,6 @@ func sameSchedule(a, b ledger.BroadcastConfig) bool {
 
 // Enqueue queues a staff announcement, journaled as broadcast.queue.
 func (s *BroadcastService) Enqueue(ctx context.Context, actor ledger.Staff, a ledger.Announcement) (ledger.Broadcast, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.Broadcast{}, err
-	}
 	a, err := a.Normalize()
 	if err != nil {
 		return ledger.Broadcast{}, err
@@ -124,6 +121,9 @@ func (s *BroadcastService) Enqueue(ctx context.Context, actor ledger.Staff, a le
 		TextMasked: a.Text(receipts.MaskName), Speech: a.SpeechText(), Repeats: a.Repeats, Interval: a.Interval,
 		Urgent: a.Urgent, StaffID: actor.ID, Status: ledger.BroadcastQueued}
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		var err error
 		b, err = t.insertBroadcast(b, "", "broadcast.queue", actor.ID)
 		return err
@@ -264,13 +264,13 @@ func (s *BroadcastService) Finish(ctx context.Context, actor ledger.Staff, id in
 	if !ok {
 		return ledger.Broadcast{}, ledger.Errorf(ledger.EINVALID, "广播状态无效：%s", status)
 	}
-	if actor.ID != 0 {
-		if err := requireRole(actor, allRoles...); err != nil {
-			return ledger.Broadcast{}, err
-		}
-	}
 	var b ledger.Broadcast
 	err := s.db.inTx(ctx, func(t *tx) error {
+		if actor.ID != 0 {
+			if _, err := t.actor(actor, allRoles...); err != nil {
+				return err
+			}
+		}
 		var err error
 		b, err = t.finish(actor.ID, id, status, note, from)
 		return err

@@ -226,9 +226,6 @@ func (s *DayCloseService) CloseCheck(ctx context.Context) (ledger.CloseCheck, er
 // the closed row can never change again (trigger). With no open day
 // (nothing happened since the last close) it refuses with ECONFLICT.
 func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req ledger.CloseRequest) (ledger.DayClose, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.DayClose{}, err
-	}
 	if req.CashCounted < 0 || req.CashCounted > ledger.Yuan(10_000_000) {
 		return ledger.DayClose{}, ledger.Errorf(ledger.EINVALID, "实点现金金额无效")
 	}
@@ -238,15 +235,15 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 	}
 	var out ledger.DayClose
 	err = s.db.inTx(ctx, func(t *tx) error {
+		clerk, err := t.actor(actor, allRoles...)
+		if err != nil {
+			return err
+		}
 		day, err := scanDay(t.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0"))
 		if errNoRows(err) {
 			return ledger.Errorf(ledger.ECONFLICT, "自上次日结以来没有新的业务，无需日结")
 		} else if err != nil {
 			return internal("load business day", err)
-		}
-		clerk, err := t.staffByID(actor.ID)
-		if err != nil {
-			return err
 		}
 		set, err := t.settings()
 		if err != nil {
@@ -268,11 +265,7 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 			return internal("day close", fmt.Errorf("journal money does not balance: %+v", money))
 		}
 		expected := money.Expected()
-		areq := ledger.ApprovalRequest{Action: "日结",
-			Record:  fmt.Sprintf("营业日 %s，应有现金 %s，实点 %s，差额 %s", day.Date, expected, req.CashCounted, req.CashCounted-expected),
-			Amount:  req.CashCounted,
-			ActorID: actor.ID}
-		approver, err := t.checkApproval(areq, req.Approval)
+		used, err := t.useApprovals(ledger.DayCloseApproval(actor.ID, day, expected, req.CashCounted), req.Approval)
 		if err != nil {
 			return err
 		}
@@ -293,11 +286,14 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 			Compensation: money.Compensation, Forfeited: money.Forfeited, HeldAtClose: money.HeldAtClose,
 			CashExpected: expected, CashCounted: req.CashCounted, Difference: req.CashCounted - expected,
 			ClerkID: clerk.ID, ClerkName: clerk.Name,
-			Approval: ledger.Approval{ApproverID: approver.ID, ApproverName: approver.Name, Reason: strings.TrimSpace(req.Approval.Reason)},
+			Approval: used[0],
 			StillOut: stillOut, Unprinted: unprinted, Note: note,
 			Mall: set.MallName, Counter: set.CounterName, TimeZone: set.TimeZone}
 		e, err := t.append(actor.ID, "day.close", cd, 0)
 		if err != nil {
+			return err
+		}
+		if err := t.spendApprovals(e.Seq, used...); err != nil {
 			return err
 		}
 		if e.Seq != cd.CloseSeq {

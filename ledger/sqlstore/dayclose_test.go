@@ -15,9 +15,15 @@ import (
 	"servicedesk/receipts"
 )
 
-// closeApproval is wang's approval of a day close.
-func (f *lendFixture) closeApproval() *ledger.Approval {
-	return &ledger.Approval{ApproverID: f.sup.ID, ApproverName: f.sup.Name, Reason: "现金已复点"}
+// closeApproval is wang's approval of the clerk closing the open day with
+// counted cash.
+func (f *lendFixture) closeApproval(t testing.TB, counted ledger.Fen) *ledger.Approval {
+	t.Helper()
+	chk, err := NewDayCloseService(f.db).CloseCheck(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.grant(t, ledger.DayCloseApproval(f.clerk.ID, chk.Day, chk.Expected(), counted), "wang", "现金已复点")
 }
 
 // testFont reads the CJK font from the assets folder.
@@ -116,7 +122,7 @@ func seedTwoDays(t *testing.T, f *lendFixture) ledger.DayClose {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval()})
+	first, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval(t, chk.Expected())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,12 +147,12 @@ func seedTwoDays(t *testing.T, f *lendFixture) ledger.DayClose {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ret(ledger.ReturnRequest{LoanID: old.ID, Outcome: ledger.ReturnLost, Approval: f.approval()})
+	ret(ledger.ReturnRequest{LoanID: old.ID, Outcome: ledger.ReturnLost, Approval: f.forfeit(t, old)})
 	f.mustLend(t, ledger.KindStroller, "S-02", "")
 	ret(ledger.ReturnRequest{LoanID: s1.ID, Outcome: ledger.ReturnFine})
 	f.mustLend(t, ledger.KindUmbrella, "U-001", "13500001111")
 	wrong := f.mustLend(t, ledger.KindStroller, "S-01", "")
-	if _, err := f.lend.Void(ctx, f.clerk, wrong.ID, f.approval()); err != nil {
+	if _, err := f.lend.Void(ctx, f.clerk, wrong.ID, f.grant(t, ledger.VoidApproval(f.clerk.ID, wrong), "wang", "编号登记错误")); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Add(8 * time.Hour)
@@ -172,16 +178,21 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 	// Refusals: no approval, self-approval, a clerk approving, bad amount.
 	_, err = svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected()})
 	wantCode(t, err, ledger.EFORBIDDEN)
-	_, err = svc.CloseDay(ctx, f.sup, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval()})
+	_, err = svc.CloseDay(ctx, f.sup, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval(t, chk.Expected())})
+	wantCode(t, err, ledger.EFORBIDDEN)
+	_, err = f.staff.Approve(ctx, ledger.DayCloseApproval(f.admin.ID, chk.Day, chk.Expected(), chk.Expected()), "li", testPassword, "同意日结")
 	wantCode(t, err, ledger.EFORBIDDEN)
 	_, err = svc.CloseDay(ctx, f.admin, ledger.CloseRequest{CashCounted: chk.Expected(),
 		Approval: &ledger.Approval{ApproverID: f.clerk.ID, Reason: "同意日结"}})
 	wantCode(t, err, ledger.EFORBIDDEN)
-	_, err = svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: -1, Approval: f.closeApproval()})
+	_, err = svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: -1, Approval: f.closeApproval(t, 0)})
 	wantCode(t, err, ledger.EINVALID)
 
 	counted := chk.Expected() - ledger.Yuan(5)
-	dc, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: counted, Approval: f.closeApproval(), Note: "少5元"})
+	// An approval for the expected amount does not close with another count.
+	_, err = svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: counted, Approval: f.closeApproval(t, chk.Expected())})
+	wantCode(t, err, ledger.EFORBIDDEN)
+	dc, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: counted, Approval: f.closeApproval(t, counted), Note: "少5元"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +200,7 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 		t.Fatalf("close = %+v", dc)
 	}
 	// Nothing new since the close: a second close is refused.
-	_, err = svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: 0, Approval: f.closeApproval()})
+	_, err = svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: 0, Approval: &ledger.Approval{ID: 1, Token: "00"}})
 	wantCode(t, err, ledger.ECONFLICT)
 
 	entries, err := f.journal.Entries(ctx, 0, 1_000_000)
@@ -335,7 +346,7 @@ func TestDayByDateAndReports(t *testing.T) {
 	if chk.Day.Date != "2026-11-26" {
 		t.Fatalf("date %s", chk.Day.Date)
 	}
-	a, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval()})
+	a, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval(t, chk.Expected())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +354,7 @@ func TestDayByDateAndReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	chk, _ = svc.CloseCheck(ctx)
-	b, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval()})
+	b, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval(t, chk.Expected())})
 	if err != nil {
 		t.Fatal(err)
 	}

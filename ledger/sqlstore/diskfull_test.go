@@ -15,6 +15,7 @@ import (
 // and after it closed; freeing space lets the counter carry on.
 // (Fails on the old code: the error was EINTERNAL / 系统内部错误.)
 func TestDiskFull(t *testing.T) {
+	requireSQLite(t)
 	ctx := context.Background()
 	dir := disktest.SmallFS(t, 3072)
 	path := filepath.Join(dir, "desk.db")

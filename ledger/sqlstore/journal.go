@@ -105,5 +105,24 @@ func (s *JournalService) Verify(ctx context.Context) (ledger.VerifyResult, error
 	if err := rows.Err(); err != nil {
 		return ledger.VerifyResult{}, fmt.Errorf("read journal: %w", err)
 	}
-	return v.Result(), nil
+	res := v.Result()
+	if !res.OK {
+		res.Problems = []string{fmt.Sprintf("journal seq %d: %s", res.BadSeq, res.Reason)}
+		return res, nil
+	}
+	if s.db.Schema() < SchemaVersion() {
+		return res, nil // an old file's state tables are checked once it is upgraded
+	}
+	r, err := verifyState(ctx, s.db.db)
+	if err != nil {
+		return ledger.VerifyResult{}, err
+	}
+	if err := r.checkHead(ctx, s.db.db, res.LastHash); err != nil {
+		return ledger.VerifyResult{}, err
+	}
+	res.State = r.summary()
+	if len(r.problems) > 0 {
+		res.OK, res.Where, res.Reason, res.Problems = false, r.where, r.problems[0], r.problems
+	}
+	return res, nil
 }

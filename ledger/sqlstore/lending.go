@@ -26,9 +26,6 @@ const (
 	maxPage        = 500 // largest page
 )
 
-// allRoles is every active role: lending is the counter's daily work.
-var allRoles = []ledger.Role{ledger.RoleClerk, ledger.RoleSupervisor, ledger.RoleAdmin}
-
 // validKind refuses anything but umbrellas and strollers.
 func validKind(k ledger.ItemKind) error {
 	if k != ledger.KindUmbrella && k != ledger.KindStroller {
@@ -76,9 +73,6 @@ func scanItem(sc interface{ Scan(...any) error }) (ledger.Item, error) {
 // normalised (NormalizeItemNumber); a number already in stock or given twice
 // is refused. Journaled as item.add {kind, items: [{id, number}]}.
 func (s *LendingService) AddItems(ctx context.Context, actor ledger.Staff, kind ledger.ItemKind, numbers []string) error {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return err
-	}
 	if err := validKind(kind); err != nil {
 		return err
 	}
@@ -102,6 +96,9 @@ func (s *LendingService) AddItems(ctx context.Context, actor ledger.Staff, kind 
 		norm = append(norm, n)
 	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		type added struct {
 			ID     int64  `json:"id"`
 			Number string `json:"number"`
@@ -143,42 +140,12 @@ func (t *tx) itemByID(id int64) (ledger.Item, error) {
 	return it, nil
 }
 
-// checkApproval validates a stored approver for req: another active staff
-// member with a supervisor or admin role, and a reason. The approver is
-// re-read from the database, so an Approval cannot be forged by the caller.
-func (t *tx) checkApproval(req ledger.ApprovalRequest, a *ledger.Approval) (ledger.Staff, error) {
-	if a == nil || a.ApproverID == 0 {
-		return ledger.Staff{}, ledger.Errorf(ledger.EFORBIDDEN, "须主管审批")
-	}
-	st, err := t.staffByID(a.ApproverID)
-	if ledger.ErrorCode(err) == ledger.ENOTFOUND {
-		return st, ledger.Errorf(ledger.EFORBIDDEN, "须主管审批：审批人不存在")
-	} else if err != nil {
-		return st, err
-	}
-	if err := ledger.CheckApprover(req, st, strings.TrimSpace(a.Reason)); err != nil {
-		return st, err
-	}
-	if st.Disabled {
-		return st, ledger.Errorf(ledger.EFORBIDDEN, "审批人 %s 的账户已停用", st.Name)
-	}
-	return st, nil
-}
-
-// approvalJSON is the approval as recorded in journal entries.
-func approvalJSON(st ledger.Staff, a *ledger.Approval) map[string]any {
-	return map[string]any{"approver_id": st.ID, "approver_name": st.Name, "reason": strings.TrimSpace(a.Reason)}
-}
-
 // SetItemStatus moves an item between in stock and damaged/under repair, or
 // writes it off (retired) with a supervisor's approval. Items that are out
 // must come back through Return; retired items stay retired; lost items may
 // be found again (in) or written off. Journaled as item.status
 // {item_id, kind, number, from, to, note[, approval]}.
 func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, itemID int64, status ledger.ItemStatus, note string, approval *ledger.Approval) error {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return err
-	}
 	note, err := ledger.FieldItemNote.Clean(note)
 	if err != nil {
 		return err
@@ -191,6 +158,9 @@ func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, 
 		return ledger.Errorf(ledger.EINVALID, "未知的物品状态")
 	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		it, err := t.itemByID(itemID)
 		if err != nil {
 			return err
@@ -205,15 +175,18 @@ func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, 
 			return ledger.Errorf(ledger.ECONFLICT, "%s 已是“%s”状态", label, status.Label())
 		}
 		data := map[string]any{"item_id": it.ID, "kind": it.Kind, "number": it.Number, "from": it.Status, "to": status, "note": note}
+		var used []ledger.Approval
 		if status == ledger.ItemRetired {
-			req := ledger.ApprovalRequest{Action: "报废", Record: label, ActorID: actor.ID}
-			st, err := t.checkApproval(req, approval)
-			if err != nil {
+			if used, err = t.useApprovals(ledger.WriteOffApproval(actor.ID, it), approval); err != nil {
 				return err
 			}
-			data["approval"] = approvalJSON(st, approval)
+			data["approval"] = used[0]
 		}
-		if _, err := t.append(actor.ID, "item.status", data, 0); err != nil {
+		e, err := t.append(actor.ID, "item.status", data, 0)
+		if err != nil {
+			return err
+		}
+		if err := t.spendApprovals(e.Seq, used...); err != nil {
 			return err
 		}
 		if _, err := t.ExecContext(ctx, "UPDATE items SET status = ?, note = ? WHERE id = ?", status, note, it.ID); err != nil {
@@ -302,11 +275,8 @@ func (t *tx) signer() (receipts.Signer, error) {
 // settings (strollers are free), the next receipt number, a signed token
 // and the receipt queued for printing, all in one transaction. Journaled as
 // umbrella.lend / stroller.lend {loan_id, receipt_no, item_id, item_number,
-// deposit, phone_masked, job_id}; the full phone is stored for reminders only.
+// deposit, phone_masked, job_id}; of the phone only the mask is kept.
 func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledger.LendRequest) (ledger.Loan, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.Loan{}, err
-	}
 	if err := validKind(req.Kind); err != nil {
 		return ledger.Loan{}, err
 	}
@@ -314,15 +284,20 @@ func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledge
 	if err != nil {
 		return ledger.Loan{}, err
 	}
-	var phone, masked string
+	var masked string
 	if strings.TrimSpace(req.Phone) != "" {
-		if phone, err = ledger.NormalizeMobile(req.Phone); err != nil {
+		phone, err := ledger.NormalizeMobile(req.Phone)
+		if err != nil {
 			return ledger.Loan{}, err
 		}
-		masked = ledger.MaskMobile(phone)
+		masked = ledger.MaskMobile(phone) // only the mask is kept
 	}
 	var loan ledger.Loan
 	err = s.db.inTx(ctx, func(t *tx) error {
+		clerk, err := t.actor(actor, allRoles...)
+		if err != nil {
+			return err
+		}
 		it, err := scanItem(t.QueryRowContext(ctx, "SELECT "+itemColumns+" FROM items WHERE kind = ? AND number = ?", req.Kind, number))
 		if errNoRows(err) {
 			var other ledger.ItemKind
@@ -356,12 +331,12 @@ func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledge
 			LentAt: t.now, LentBy: actor.ID, PhoneMasked: masked, Deposit: deposit, Status: ledger.LoanOpen}
 		// The journal entry's seq is needed on the row and the row's id in
 		// the entry: insert with a placeholder seq, then fill both in.
-		if err := t.QueryRowContext(ctx, `INSERT INTO loans(kind, item_id, receipt_no, lent_at, lent_by, phone, phone_masked, deposit, lend_seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id`, loan.Kind, loan.ItemID, receiptNo, formatTime(t.now), actor.ID, phone, masked, deposit).Scan(&loan.ID); err != nil {
+		if err := t.QueryRowContext(ctx, `INSERT INTO loans(kind, item_id, receipt_no, lent_at, lent_by, phone_masked, deposit, lend_seq)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0) RETURNING id`, loan.Kind, loan.ItemID, receiptNo, formatTime(t.now), actor.ID, masked, deposit).Scan(&loan.ID); err != nil {
 			return internal("insert loan", err)
 		}
 		loan.Token = sig.Sign(tokenKind(loan.Kind), loan.ID)
-		job, err := t.enqueueDocument(receiptNo, lendDocument(set, loan, actor))
+		job, err := t.enqueueDocument(receiptNo, lendDocument(set, loan, clerk))
 		if err != nil {
 			return err
 		}
@@ -425,9 +400,6 @@ func closedConflict(l ledger.Loan, set ledger.Settings) error {
 // item_id, item_number, outcome, deposit, refund, charge, collected,
 // forfeit, damage, job_id[, approval]}.
 func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req ledger.ReturnRequest) (ledger.Loan, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.Loan{}, err
-	}
 	switch req.Outcome {
 	case ledger.ReturnFine, ledger.ReturnDamaged, ledger.ReturnLost:
 	default:
@@ -439,14 +411,16 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 	}
 	var loan ledger.Loan
 	err = s.db.inTx(ctx, func(t *tx) error {
+		clerk, err := t.actor(actor, allRoles...)
+		if err != nil {
+			return err
+		}
 		var set ledger.Settings
-		var err error
 		if loan, set, err = t.openLoan(req.LoanID); err != nil {
 			return err
 		}
-		label := fmt.Sprintf("%s %s，借出单 %s", loan.Kind.Label(), loan.ItemNumber, loan.ReceiptNo)
 		itemStatus := ledger.ItemIn
-		var approval map[string]any
+		var used []ledger.Approval
 		loan.Damage = ""
 		switch req.Outcome {
 		case ledger.ReturnFine:
@@ -470,23 +444,16 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 			}
 		case ledger.ReturnLost:
 			loan.Status, itemStatus = ledger.LoanLost, ledger.ItemLost
-			action := "遗失登记"
-			if loan.Deposit > 0 {
-				action = "没收押金"
-			}
-			areq := ledger.ApprovalRequest{Action: action, Record: label, Amount: loan.Deposit, ActorID: actor.ID}
-			st, err := t.checkApproval(areq, req.Approval)
-			if err != nil {
+			if used, err = t.useApprovals(ledger.ForfeitApproval(actor.ID, loan), req.Approval); err != nil {
 				return err
 			}
-			loan.Forfeit, loan.ApproverID = loan.Deposit, st.ID
-			approval = approvalJSON(st, req.Approval)
+			loan.Forfeit, loan.ApproverID = loan.Deposit, used[0].ApproverID
 		}
 		if loan.ReturnNo, err = t.nextReceiptNo(actor.ID); err != nil {
 			return err
 		}
 		loan.ClosedAt, loan.ClosedBy = t.now, actor.ID
-		job, err := t.enqueueDocument(loan.ReturnNo, returnDocument(set, loan, actor))
+		job, err := t.enqueueDocument(loan.ReturnNo, returnDocument(set, loan, clerk))
 		if err != nil {
 			return err
 		}
@@ -495,11 +462,14 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 			"item_id": loan.ItemID, "item_number": loan.ItemNumber, "outcome": req.Outcome,
 			"deposit": loan.Deposit, "refund": loan.Refund, "charge": loan.Charge, "collected": loan.Collected,
 			"forfeit": loan.Forfeit, "damage": loan.Damage, "job_id": job.ID}
-		if approval != nil {
-			data["approval"] = approval
+		if len(used) > 0 {
+			data["approval"] = used[0]
 		}
 		e, err := t.append(actor.ID, string(loan.Kind)+".return", data, 0)
 		if err != nil {
+			return err
+		}
+		if err := t.spendApprovals(e.Seq, used...); err != nil {
 			return err
 		}
 		return t.closeLoan(loan, e.Seq, itemStatus)

@@ -77,7 +77,7 @@ func TestLendingProperties(t *testing.T) {
 			rt.Fatal(err)
 		}
 		defer db.Close()
-		svc, settings := NewLendingService(db), NewSettingsService(db)
+		svc, settings, staffSvc := NewLendingService(db), NewSettingsService(db), NewStaffService(db)
 		m := &lendingModel{items: map[string]ledger.ItemStatus{}}
 		key := func(k ledger.ItemKind, n string) string { return string(k) + "/" + n }
 		drawKind := func(rt *rapid.T) ledger.ItemKind {
@@ -105,15 +105,24 @@ func TestLendingProperties(t *testing.T) {
 			case ledger.ReturnDamaged:
 				req.Damage = rapid.SampledFrom(prices).Draw(rt, "damage")
 			case ledger.ReturnLost:
+				loan := ledger.Loan{ID: l.id, Deposit: l.deposit}
 				if rapid.Bool().Draw(rt, "self-approve") {
 					// refused: the approver is the actor
-					req.Approval = &ledger.Approval{ApproverID: tmpl.sup.ID, Reason: "自批"}
-					_, err := svc.Return(ctx, tmpl.sup, req)
+					_, err := staffSvc.Approve(ctx, ledger.ForfeitApproval(tmpl.sup.ID, loan), "wang", testPassword, "自批")
 					if ledger.ErrorCode(err) != ledger.EFORBIDDEN {
 						rt.Fatalf("self-approved forfeit: %v", err)
 					}
+					_, err = svc.Return(ctx, tmpl.sup, ledger.ReturnRequest{LoanID: l.id, Outcome: outcome,
+						Approval: &ledger.Approval{ApproverID: tmpl.sup.ID, Reason: "自批"}})
+					if ledger.ErrorCode(err) != ledger.EFORBIDDEN {
+						rt.Fatalf("forfeit with a caller-built approval: %v", err)
+					}
 				}
-				req.Approval = &ledger.Approval{ApproverID: tmpl.sup.ID, ApproverName: tmpl.sup.Name, Reason: "顾客未归还"}
+				a, err := staffSvc.Approve(ctx, ledger.ForfeitApproval(who.ID, loan), "wang", testPassword, "顾客未归还")
+				if err != nil {
+					rt.Fatal(err)
+				}
+				req.Approval = &a
 			}
 			r, err := svc.Return(ctx, who, req)
 			if err != nil {

@@ -14,7 +14,7 @@ const loanColumns = `l.id, l.kind, l.item_id, i.number, l.receipt_no, l.token, l
 
 const loanFrom = " FROM loans l JOIN items i ON i.id = l.item_id"
 
-// scanLoan reads one loan row (loanColumns order). The full phone is never read.
+// scanLoan reads one loan row (loanColumns order).
 func scanLoan(sc interface{ Scan(...any) error }) (ledger.Loan, error) {
 	var l ledger.Loan
 	var lent, closed string

@@ -39,9 +39,11 @@ func withLending(t testing.TB, base *fixture) *lendFixture {
 	return f
 }
 
-// approval is wang's approval as StaffService.Approve would return it.
-func (f *lendFixture) approval() *ledger.Approval {
-	return &ledger.Approval{ApproverID: f.sup.ID, ApproverName: f.sup.Name, Reason: "顾客称雨伞遗失"}
+// forfeit is wang's approval (StaffService.Approve) of the clerk
+// registering loan l as lost.
+func (f *lendFixture) forfeit(t testing.TB, l ledger.Loan) *ledger.Approval {
+	t.Helper()
+	return f.grant(t, ledger.ForfeitApproval(f.clerk.ID, l), "wang", "顾客称雨伞遗失")
 }
 
 func (f *lendFixture) mustLend(t testing.TB, kind ledger.ItemKind, number, phone string) ledger.Loan {
@@ -118,11 +120,29 @@ func TestLendUmbrellaQueuesReceiptAndJournal(t *testing.T) {
 	if it := f.item(t, ledger.KindUmbrella, "U-002"); it.Status != ledger.ItemOut {
 		t.Fatalf("item status %s", it.Status)
 	}
-	// The full phone is kept for reminders but is in no journal entry.
-	var phone string
-	f.db.db.QueryRow("SELECT phone FROM loans WHERE id = ?", l.ID).Scan(&phone)
-	if phone != "13812345678" {
-		t.Fatalf("stored phone %q", phone)
+	// Only the mask is kept: no column holds the full number, no journal
+	// entry either. (Fails on the old code, which kept loans.phone.)
+	rows, err := f.db.db.Query("SELECT * FROM loans WHERE id = ?", l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		rows.Scan(ptrs...)
+	}
+	rows.Close()
+	for i, v := range vals {
+		if strings.Contains(fmt.Sprint(v), "5678") && cols[i] != "phone_masked" {
+			t.Fatalf("column %s holds the full phone: %v", cols[i], v)
+		}
+		if cols[i] == "phone" {
+			t.Fatalf("loans still has a phone column")
+		}
 	}
 	es, _ := f.journal.Entries(ctx, 0, 1000)
 	for _, e := range es {
@@ -188,12 +208,22 @@ func TestLendRefusals(t *testing.T) {
 			t.Fatalf("%+v: message %q", c.req, ledger.ErrorMessage(err))
 		}
 	}
-	disabled := f.clerk
-	disabled.Disabled = true
-	_, err := f.lend.Lend(ctx, disabled, ledger.LendRequest{Kind: ledger.KindUmbrella, ItemNumber: "U-002"})
-	wantCode(t, err, ledger.EFORBIDDEN)
 	if after := f.counts(t); after != before {
 		t.Fatalf("refusals changed state: %v -> %v", before, after)
+	}
+	// The account as stored decides, not the caller's copy: disabled by
+	// the admin, li's open session cannot lend any more.
+	if err := f.staff.SetDisabled(ctx, f.admin, f.clerk.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	before = f.counts(t)
+	_, err := f.lend.Lend(ctx, f.clerk, ledger.LendRequest{Kind: ledger.KindUmbrella, ItemNumber: "U-002"})
+	wantCode(t, err, ledger.EFORBIDDEN)
+	if after := f.counts(t); after != before {
+		t.Fatalf("disabled lend changed state: %v -> %v", before, after)
+	}
+	if err := f.staff.SetDisabled(ctx, f.admin, f.clerk.ID, false); err != nil {
+		t.Fatal(err)
 	}
 	// A damaged item cannot be lent.
 	it := f.item(t, ledger.KindUmbrella, "U-002")
@@ -274,9 +304,10 @@ func TestDoubleReturnRefused(t *testing.T) {
 	if _, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnFine}); err != nil {
 		t.Fatal(err)
 	}
+	granted := f.forfeit(t, l)
 	before := f.counts(t)
 	for _, o := range []ledger.ReturnOutcome{ledger.ReturnFine, ledger.ReturnDamaged, ledger.ReturnLost} {
-		_, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: o, Damage: "伞面破损", Approval: f.approval()})
+		_, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: o, Damage: "伞面破损", Approval: granted})
 		wantCode(t, err, ledger.ECONFLICT)
 		if msg := ledger.ErrorMessage(err); msg != "该借用已于 2026-11-25 10:30 归还，不能重复归还" {
 			t.Fatalf("message %q", msg)
@@ -361,9 +392,21 @@ func TestReturnLostNeedsAnotherSupervisor(t *testing.T) {
 	ctx := context.Background()
 	f := newLendFixture(t)
 	l := f.mustLend(t, ledger.KindUmbrella, "U-001", "")
+	// Refused by Approve: the clerk approving, self approval, no reason.
+	for _, c := range []struct {
+		name, user, reason string
+		actor              ledger.Staff
+		code               string
+	}{
+		{"clerk approves", "li", "同意没收", f.sup, ledger.EFORBIDDEN},
+		{"self approval", "wang", "同意没收", f.sup, ledger.EFORBIDDEN},
+		{"no reason", "wang", " ", f.clerk, ledger.EINVALID},
+	} {
+		if _, err := f.staff.Approve(ctx, ledger.ForfeitApproval(c.actor.ID, l), c.user, testPassword, c.reason); ledger.ErrorCode(err) != c.code {
+			t.Fatalf("%s: %v, want %s", c.name, err, c.code)
+		}
+	}
 	before := f.counts(t)
-	noReason := f.approval()
-	noReason.Reason = " "
 	forged := &ledger.Approval{ApproverID: 4242, ApproverName: "冒名主管", Reason: "伪造"}
 	cases := []struct {
 		name  string
@@ -372,10 +415,8 @@ func TestReturnLostNeedsAnotherSupervisor(t *testing.T) {
 		code  string
 	}{
 		{"no approval", f.clerk, nil, ledger.EFORBIDDEN},
-		{"clerk approves", f.sup, &ledger.Approval{ApproverID: f.clerk.ID, Reason: "同意没收"}, ledger.EFORBIDDEN},
-		{"self approval", f.sup, f.approval(), ledger.EFORBIDDEN},
+		{"value naming wang, no password", f.clerk, &ledger.Approval{ApproverID: f.sup.ID, ApproverName: "王主管", Reason: "同意没收"}, ledger.EFORBIDDEN},
 		{"unknown approver", f.clerk, forged, ledger.EFORBIDDEN},
-		{"no reason", f.clerk, noReason, ledger.EINVALID},
 	}
 	for _, c := range cases {
 		_, err := f.lend.Return(ctx, c.actor, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnLost, Approval: c.a})
@@ -389,7 +430,7 @@ func TestReturnLostNeedsAnotherSupervisor(t *testing.T) {
 	if after := f.counts(t); after != before {
 		t.Fatalf("refused forfeits changed state: %v -> %v", before, after)
 	}
-	r, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnLost, Approval: f.approval()})
+	r, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnLost, Approval: f.forfeit(t, l)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,13 +455,14 @@ func TestReturnLostNeedsAnotherSupervisor(t *testing.T) {
 	}
 	// An admin may approve too; a disabled supervisor may not.
 	l2 := f.mustLend(t, ledger.KindUmbrella, "U-002", "")
+	granted := f.forfeit(t, l2)
 	if err := f.staff.SetDisabled(ctx, f.admin, f.sup.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l2.ID, Outcome: ledger.ReturnLost, Approval: f.approval()})
+	_, err = f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l2.ID, Outcome: ledger.ReturnLost, Approval: granted})
 	wantCode(t, err, ledger.EFORBIDDEN)
 	if _, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l2.ID, Outcome: ledger.ReturnLost,
-		Approval: &ledger.Approval{ApproverID: f.admin.ID, Reason: "长期未还"}}); err != nil {
+		Approval: f.grant(t, ledger.ForfeitApproval(f.clerk.ID, l2), "admin", "长期未还")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l2.ID, Outcome: ledger.ReturnFine}); ledger.ErrorCode(err) != ledger.ECONFLICT ||
@@ -473,7 +515,7 @@ func TestStrollersAreFree(t *testing.T) {
 	c := f.mustLend(t, ledger.KindStroller, "S-02", "")
 	_, err = f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: c.ID, Outcome: ledger.ReturnLost})
 	wantCode(t, err, ledger.EFORBIDDEN)
-	rc, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: c.ID, Outcome: ledger.ReturnLost, Approval: f.approval()})
+	rc, err := f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: c.ID, Outcome: ledger.ReturnLost, Approval: f.forfeit(t, c)})
 	if err != nil || rc.Forfeit != 0 || rc.Status != ledger.LoanLost {
 		t.Fatalf("stroller lost %+v %v", rc, err)
 	}
@@ -657,8 +699,12 @@ func TestSetItemStatus(t *testing.T) {
 	wantCode(t, f.lend.SetItemStatus(ctx, f.clerk, 999, ledger.ItemIn, "", nil), ledger.ENOTFOUND)
 	// Write-off needs another supervisor.
 	wantCode(t, f.lend.SetItemStatus(ctx, f.clerk, u1.ID, ledger.ItemRetired, "无法修复", nil), ledger.EFORBIDDEN)
-	wantCode(t, f.lend.SetItemStatus(ctx, f.sup, u1.ID, ledger.ItemRetired, "无法修复", f.approval()), ledger.EFORBIDDEN)
-	if err := f.lend.SetItemStatus(ctx, f.clerk, u1.ID, ledger.ItemRetired, "无法修复", f.approval()); err != nil {
+	if _, err := f.staff.Approve(ctx, ledger.WriteOffApproval(f.sup.ID, u1), "wang", testPassword, "无法修复"); ledger.ErrorCode(err) != ledger.EFORBIDDEN {
+		t.Fatalf("self-approved write-off: %v", err)
+	}
+	writeOff := f.grant(t, ledger.WriteOffApproval(f.clerk.ID, u1), "wang", "无法修复")
+	wantCode(t, f.lend.SetItemStatus(ctx, f.sup, u1.ID, ledger.ItemRetired, "无法修复", writeOff), ledger.EFORBIDDEN)
+	if err := f.lend.SetItemStatus(ctx, f.clerk, u1.ID, ledger.ItemRetired, "无法修复", writeOff); err != nil {
 		t.Fatal(err)
 	}
 	e := f.lastEntry(t)
@@ -754,7 +800,7 @@ func TestReceiptContents(t *testing.T) {
 	has(f.jobText(t), "损坏赔偿（整伞报废） -￥80.00", "退还押金 ￥0.00", "另收赔偿 ￥30.00", l.Token)
 
 	l = f.mustLend(t, ledger.KindUmbrella, "U-003", "")
-	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnLost, Approval: f.approval()})
+	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnLost, Approval: f.forfeit(t, l)})
 	text := f.jobText(t)
 	has(text, "爱心雨伞遗失登记", "登记时间：", "押金没收（遗失） -￥50.00", "退还押金 ￥0.00", "押金不予退还")
 	if strings.Contains(text, "已归还") {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"fmt"
 
 	"servicedesk/ledger"
 	"servicedesk/receipts"
@@ -16,13 +15,13 @@ import (
 // original lend entry: {loan_id, receipt_no, return_no, item_id,
 // item_number, deposit, refund, job_id, approval}.
 func (s *LendingService) Void(ctx context.Context, actor ledger.Staff, loanID int64, approval *ledger.Approval) (ledger.Loan, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.Loan{}, err
-	}
 	var loan ledger.Loan
 	err := s.db.inTx(ctx, func(t *tx) error {
+		clerk, err := t.actor(actor, allRoles...)
+		if err != nil {
+			return err
+		}
 		var set ledger.Settings
-		var err error
 		if loan, set, err = t.openLoan(loanID); err != nil {
 			return err
 		}
@@ -30,26 +29,27 @@ func (s *LendingService) Void(ctx context.Context, actor ledger.Staff, loanID in
 		if err := t.QueryRowContext(ctx, "SELECT lend_seq FROM loans WHERE id = ?", loan.ID).Scan(&lendSeq); err != nil {
 			return internal("load lend entry", err)
 		}
-		areq := ledger.ApprovalRequest{Action: "冲正（撤销借出）", Amount: loan.Deposit, ActorID: actor.ID,
-			Record: fmt.Sprintf("%s %s，借出单 %s", loan.Kind.Label(), loan.ItemNumber, loan.ReceiptNo)}
-		st, err := t.checkApproval(areq, approval)
+		used, err := t.useApprovals(ledger.VoidApproval(actor.ID, loan), approval)
 		if err != nil {
 			return err
 		}
-		loan.Status, loan.Refund, loan.ApproverID = ledger.LoanVoided, loan.Deposit, st.ID
+		loan.Status, loan.Refund, loan.ApproverID = ledger.LoanVoided, loan.Deposit, used[0].ApproverID
 		loan.ClosedAt, loan.ClosedBy = t.now, actor.ID
 		if loan.ReturnNo, err = t.nextReceiptNo(actor.ID); err != nil {
 			return err
 		}
-		job, err := t.enqueueDocument(loan.ReturnNo, voidDocument(set, loan, actor))
+		job, err := t.enqueueDocument(loan.ReturnNo, voidDocument(set, loan, clerk))
 		if err != nil {
 			return err
 		}
 		e, err := t.append(actor.ID, string(loan.Kind)+".void", map[string]any{
 			"loan_id": loan.ID, "receipt_no": loan.ReceiptNo, "return_no": loan.ReturnNo,
 			"item_id": loan.ItemID, "item_number": loan.ItemNumber, "deposit": loan.Deposit,
-			"refund": loan.Refund, "job_id": job.ID, "approval": approvalJSON(st, approval)}, lendSeq)
+			"refund": loan.Refund, "job_id": job.ID, "approval": used[0]}, lendSeq)
 		if err != nil {
+			return err
+		}
+		if err := t.spendApprovals(e.Seq, used...); err != nil {
 			return err
 		}
 		return t.closeLoan(loan, e.Seq, ledger.ItemIn)

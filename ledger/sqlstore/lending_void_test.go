@@ -19,17 +19,22 @@ func TestVoidReversesTheLendEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// No approval, the clerk's own approval: refused, nothing changes.
+	// No approval, a caller-built value, the supervisor's own approval:
+	// refused, nothing changes.
 	if _, err := ls.Void(ctx, f.clerk, loan.ID, nil); ledger.ErrorCode(err) != ledger.EFORBIDDEN {
 		t.Fatalf("void without approval: %v", err)
 	}
-	self := &ledger.Approval{ApproverID: f.sup.ID, Reason: "编号登记错误"}
-	if _, err := ls.Void(ctx, f.sup, loan.ID, self); ledger.ErrorCode(err) != ledger.EFORBIDDEN {
+	forged := &ledger.Approval{ApproverID: f.sup.ID, Reason: "编号登记错误"}
+	if _, err := ls.Void(ctx, f.clerk, loan.ID, forged); ledger.ErrorCode(err) != ledger.EFORBIDDEN {
+		t.Fatalf("void with a forged approval: %v", err)
+	}
+	if _, err := f.staff.Approve(ctx, ledger.VoidApproval(f.sup.ID, loan), "wang", testPassword, "编号登记错误"); ledger.ErrorCode(err) != ledger.EFORBIDDEN {
 		t.Fatalf("self-approved void: %v", err)
 	}
 	if held, _ := ls.DepositsHeld(ctx); held != ledger.Yuan(50) {
 		t.Fatalf("held after refused voids = %v", held)
 	}
+	self := f.grant(t, ledger.VoidApproval(f.clerk.ID, loan), "wang", "编号登记错误")
 	v, err := ls.Void(ctx, f.clerk, loan.ID, self)
 	if err != nil {
 		t.Fatal(err)

@@ -176,8 +176,8 @@ func (d *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration) er
 	if v >= m.version {
 		return nil
 	}
-	if _, err := stx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("apply migration %s: %w", m.name, err)
+	if err := d.runMigration(ctx, stx, m); err != nil {
+		return err
 	}
 	if err := d.dialect.setSchemaVersion(ctx, stx, m.version, m.name, formatTime(d.Now())); err != nil {
 		return err

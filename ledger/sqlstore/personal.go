@@ -216,14 +216,14 @@ func (s *PersonalService) KeyStatus(ctx context.Context) ledger.KeyStatus {
 // Collect keeps personal data for a purpose (any active staff member: the
 // counter collects it while serving).
 func (s *PersonalService) Collect(ctx context.Context, actor ledger.Staff, req ledger.CollectRequest) (ledger.PersonRecord, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.PersonRecord{}, err
-	}
 	if _, err := req.Validate(); err != nil {
 		return ledger.PersonRecord{}, err
 	}
 	var r ledger.PersonRecord
 	err := s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		var err error
 		r, err = t.collectPerson(actor.ID, req)
 		return err
@@ -233,10 +233,12 @@ func (s *PersonalService) Collect(ctx context.Context, actor ledger.Staff, req l
 
 // Close ends a record's purpose.
 func (s *PersonalService) Close(ctx context.Context, actor ledger.Staff, id string) error {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return err
-	}
-	return s.db.inTx(ctx, func(t *tx) error { return t.closePerson(actor.ID, id) })
+	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
+		return t.closePerson(actor.ID, id)
+	})
 }
 
 // Record returns one record, masked.
@@ -305,9 +307,6 @@ func lookup(ctx context.Context, q queryer, keys *ledger.PersonalKeys, kind ledg
 // number. The search is journaled (who, by which kind, how many records),
 // never the number.
 func (s *PersonalService) Find(ctx context.Context, actor ledger.Staff, query string) ([]ledger.PersonRecord, error) {
-	if err := requireRole(actor, supervisors...); err != nil {
-		return nil, err
-	}
 	kind, value, err := ledger.LookupKind(query)
 	if err != nil {
 		return nil, err
@@ -318,6 +317,9 @@ func (s *PersonalService) Find(ctx context.Context, actor ledger.Staff, query st
 	}
 	var out []ledger.PersonRecord
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, supervisors...); err != nil {
+			return err
+		}
 		ids, err := lookup(ctx, t, keys, kind, value)
 		if err != nil {
 			return err
@@ -353,15 +355,15 @@ func (t *tx) openField(keys *ledger.PersonalKeys, id string, kind ledger.DataKin
 // kinds, approval}): the value is returned only once that entry committed.
 // ID numbers are not held and are never shown.
 func (s *PersonalService) Reveal(ctx context.Context, actor ledger.Staff, id string, approval *ledger.Approval) (map[ledger.DataKind]string, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return nil, err
-	}
 	keys, err := s.db.personalKeys()
 	if err != nil {
 		return nil, err
 	}
 	var out map[ledger.DataKind]string
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		r, err := t.personByID(id)
 		if err != nil {
 			return err
@@ -369,7 +371,7 @@ func (s *PersonalService) Reveal(ctx context.Context, actor ledger.Staff, id str
 		if r.Erased() {
 			return ledger.Errorf(ledger.ECONFLICT, "该记录的个人信息已于 %s 删除", r.ErasedAt.Format("2006-01-02"))
 		}
-		st, err := t.checkApproval(ledger.RevealApproval(actor, r), approval)
+		used, err := t.useApprovals(ledger.RevealApproval(actor, r), approval)
 		if err != nil {
 			return err
 		}
@@ -388,8 +390,11 @@ func (s *PersonalService) Reveal(ctx context.Context, actor ledger.Staff, id str
 				kinds = append(kinds, f.Kind)
 			}
 		}
-		_, err = t.append(actor.ID, "personal.reveal", map[string]any{"person": id, "kinds": kinds, "approval": approvalJSON(st, approval)}, 0)
-		return err
+		e, err := t.append(actor.ID, "personal.reveal", map[string]any{"person": id, "kinds": kinds, "approval": used[0]}, 0)
+		if err != nil {
+			return err
+		}
+		return t.spendApprovals(e.Seq, used...)
 	})
 	if err != nil {
 		return nil, err

@@ -68,16 +68,16 @@ func (d *DB) scrub(ctx context.Context) {
 // as personal.erase {persons, records, fields, approval}: ids and counts,
 // never contents.
 func (s *PersonalService) Erase(ctx context.Context, actor ledger.Staff, ids []string, approval *ledger.Approval) (ledger.EraseResult, error) {
-	if err := requireRole(actor, supervisors...); err != nil {
-		return ledger.EraseResult{}, err
-	}
 	ids, err := checkIDs(ids)
 	if err != nil {
 		return ledger.EraseResult{}, err
 	}
 	var res ledger.EraseResult
 	err = s.db.inTx(ctx, func(t *tx) error {
-		st, err := t.checkApproval(ledger.EraseApproval(actor, ids), approval)
+		if _, err := t.actor(actor, supervisors...); err != nil {
+			return err
+		}
+		used, err := t.useApprovals(ledger.EraseApproval(actor, ids), approval)
 		if err != nil {
 			return err
 		}
@@ -97,8 +97,11 @@ func (s *PersonalService) Erase(ctx context.Context, actor ledger.Staff, ids []s
 		}
 		res.Records = len(ids)
 		e, err := t.append(actor.ID, "personal.erase", map[string]any{"persons": ids, "records": res.Records,
-			"fields": res.Fields, "reason": ledger.ErasedForRequest, "approval": approvalJSON(st, approval)}, 0)
+			"fields": res.Fields, "reason": ledger.ErasedForRequest, "approval": used[0]}, 0)
 		if err != nil {
+			return err
+		}
+		if err := t.spendApprovals(e.Seq, used...); err != nil {
 			return err
 		}
 		_, err = t.erasePersons(ids, ledger.ErasedForRequest, e.Seq)
@@ -188,15 +191,15 @@ const purgeBatch = 1000
 // nothing is journaled when nothing was due. A zero actor is the app's own
 // scheduled purge; anyone else must be a supervisor or admin.
 func (s *PersonalService) Purge(ctx context.Context, actor ledger.Staff) (ledger.PurgeResult, error) {
-	if actor.ID != 0 {
-		if err := requireRole(actor, supervisors...); err != nil {
-			return ledger.PurgeResult{}, err
-		}
-	}
 	total := ledger.PurgeResult{ByPurpose: map[ledger.Purpose]int{}}
 	for {
 		var res ledger.PurgeResult
 		err := s.db.inTx(ctx, func(t *tx) error {
+			if actor.ID != 0 {
+				if _, err := t.actor(actor, supervisors...); err != nil {
+					return err
+				}
+			}
 			set, err := t.settings()
 			if err != nil {
 				return err

@@ -37,9 +37,6 @@ func (t *tx) personEvents(id string) ([]ledger.PersonalEvent, error) {
 // transaction that journals it as personal.export {by, records, persons,
 // approval}.
 func (s *PersonalService) Export(ctx context.Context, actor ledger.Staff, query string, approval *ledger.Approval) (ledger.PersonalExport, error) {
-	if err := requireRole(actor, supervisors...); err != nil {
-		return ledger.PersonalExport{}, err
-	}
 	kind, value, err := ledger.LookupKind(query)
 	if err != nil {
 		return ledger.PersonalExport{}, err
@@ -51,7 +48,10 @@ func (s *PersonalService) Export(ctx context.Context, actor ledger.Staff, query 
 	masked := ledger.MaskData(kind, value)
 	var out ledger.PersonalExport
 	err = s.db.inTx(ctx, func(t *tx) error {
-		st, err := t.checkApproval(ledger.ExportApproval(actor, masked), approval)
+		if _, err := t.actor(actor, supervisors...); err != nil {
+			return err
+		}
+		used, err := t.useApprovals(ledger.ExportApproval(actor, masked), approval)
 		if err != nil {
 			return err
 		}
@@ -63,7 +63,7 @@ func (s *PersonalService) Export(ctx context.Context, actor ledger.Staff, query 
 		if err != nil {
 			return err
 		}
-		out = ledger.PersonalExport{By: kind, Query: masked, At: t.now, StaffName: me.Name, Approver: st.Name,
+		out = ledger.PersonalExport{By: kind, Query: masked, At: t.now, StaffName: me.Name, Approver: used[0].ApproverName,
 			Mall: set.MallName, Counter: set.CounterName}
 		ids, err := lookup(ctx, t, keys, kind, value)
 		if err != nil {
@@ -94,9 +94,12 @@ func (s *PersonalService) Export(ctx context.Context, actor ledger.Staff, query 
 			}
 			out.Records = append(out.Records, x)
 		}
-		_, err = t.append(actor.ID, "personal.export", map[string]any{"by": kind, "records": len(ids), "persons": ids,
-			"approval": approvalJSON(st, approval)}, 0)
-		return err
+		e, err := t.append(actor.ID, "personal.export", map[string]any{"by": kind, "records": len(ids), "persons": ids,
+			"approval": used[0]}, 0)
+		if err != nil {
+			return err
+		}
+		return t.spendApprovals(e.Seq, used...)
 	})
 	if err != nil {
 		return ledger.PersonalExport{}, err

@@ -209,7 +209,12 @@ func TestPersonalCollect(t *testing.T) {
 			t.Errorf("%+v: %v", req, err)
 		}
 	}
-	if _, err := f.pd.Collect(ctx, ledger.Staff{ID: f.clerk.ID, Role: ledger.RoleClerk, Disabled: true},
+	// The account as stored decides (not the caller's copy): disabled by
+	// the admin, the clerk's session cannot collect.
+	if err := f.staff.SetDisabled(ctx, f.admin, f.clerk.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.pd.Collect(ctx, f.clerk,
 		ledger.CollectRequest{Purpose: ledger.PurposeFinder, Values: map[ledger.DataKind]string{ledger.DataName: "张三"}}); ledger.ErrorCode(err) != ledger.EFORBIDDEN {
 		t.Errorf("disabled account collected: %v", err)
 	}

@@ -78,6 +78,13 @@ func (s *DayCloseService) Report(ctx context.Context, dayID int64) (receipts.Day
 	if err := b.build(); err != nil {
 		return receipts.DayReport{}, err
 	}
+	if b.to > 0 {
+		var hash string
+		if err := s.db.db.QueryRowContext(ctx, "SELECT hash FROM journal WHERE seq = ?", b.to).Scan(&hash); err != nil {
+			return receipts.DayReport{}, internal("journal head of the report", err)
+		}
+		b.r.Anchor = ledger.NewJournalAnchor(ledger.Entry{Seq: b.to, Hash: hash}).String()
+	}
 	return b.r, nil
 }
 

@@ -45,7 +45,7 @@ func seedBusyDay(tb testing.TB) (*lendFixture, ledger.DayClose) {
 		req := ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnFine}
 		switch {
 		case i%70 == 69:
-			req.Outcome, req.Approval = ledger.ReturnLost, f.approval()
+			req.Outcome, req.Approval = ledger.ReturnLost, f.forfeit(tb, l)
 		case i%10 == 9:
 			req.Outcome, req.Damage = ledger.ReturnDamaged, "伞面破损"
 		}
@@ -58,7 +58,7 @@ func seedBusyDay(tb testing.TB) (*lendFixture, ledger.DayClose) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dc, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval()})
+	dc, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.closeApproval(tb, chk.Expected())})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -33,13 +33,15 @@ func (s *SettingsService) Settings(ctx context.Context) (ledger.Settings, error)
 
 // UpdateSettings validates and stores the settings; the change is journaled.
 func (s *SettingsService) UpdateSettings(ctx context.Context, actor ledger.Staff, set ledger.Settings) error {
-	if err := requireRole(actor, ledger.RoleAdmin, ledger.RoleSupervisor); err != nil {
-		return err
-	}
 	if err := set.Validate(); err != nil {
 		return err
 	}
-	return s.db.inTx(ctx, func(t *tx) error { return t.saveSettings(actor.ID, set) })
+	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, ledger.RoleAdmin, ledger.RoleSupervisor); err != nil {
+			return err
+		}
+		return t.saveSettings(actor.ID, set)
+	})
 }
 
 // saveSettings stores and journals the full settings.

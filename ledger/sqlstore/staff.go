@@ -2,23 +2,28 @@ package sqlstore
 
 import (
 	"context"
+	"io"
 	"strings"
-	"time"
 
 	"servicedesk/ledger"
 )
 
 // StaffService implements ledger.StaffService.
-type StaffService struct{ db *DB }
+type StaffService struct {
+	db *DB
+	// checkPassword and hashPassword are ledger.CheckPassword and
+	// ledger.HashPassword; tests wrap them to see that they run outside
+	// the write transaction.
+	checkPassword func(password, phc string) bool
+	hashPassword  func(password string, rand io.Reader) (string, error)
+}
 
 // NewStaffService returns the staff service on db.
-func NewStaffService(db *DB) *StaffService { return &StaffService{db: db} }
+func NewStaffService(db *DB) *StaffService {
+	return &StaffService{db: db, checkPassword: ledger.CheckPassword, hashPassword: ledger.HashPassword}
+}
 
 var _ ledger.StaffService = (*StaffService)(nil)
-
-// dummyHash is checked against for unknown users so that both failures cost
-// the same time.
-const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$Z2l2ZW5HaXZlbkdpdmVuR2l2ZW5HaXZlbkdpdmVuISE"
 
 const staffColumns = "id, username, name, role, disabled, must_change, locked_until"
 
@@ -70,8 +75,12 @@ func (s *StaffService) Setup(ctx context.Context, req ledger.SetupRequest) (ledg
 	if _, err := s.db.rand.Read(key); err != nil {
 		return ledger.Staff{}, internal("token key", err)
 	}
+	hash, err := s.hash(req.Admin.Password)
+	if err != nil {
+		return ledger.Staff{}, err
+	}
 	var admin ledger.Staff
-	err := s.db.inTx(ctx, func(t *tx) error {
+	err = s.db.inTx(ctx, func(t *tx) error {
 		var n int
 		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM staff").Scan(&n); err != nil {
 			return internal("count staff", err)
@@ -89,7 +98,7 @@ func (s *StaffService) Setup(ctx context.Context, req ledger.SetupRequest) (ledg
 			return err
 		}
 		var err error
-		admin, err = t.addStaff(0, req.Admin)
+		admin, err = t.addStaff(0, req.Admin, hash)
 		return err
 	})
 	if err != nil {
@@ -103,14 +112,22 @@ func (s *StaffService) Setup(ctx context.Context, req ledger.SetupRequest) (ledg
 	return admin, nil
 }
 
-// addStaff inserts an account and journals it (without the password hash).
-func (t *tx) addStaff(actorID int64, n ledger.NewStaff) (ledger.Staff, error) {
+// hash computes a password hash before the transaction that stores it
+// (argon2id takes tens of milliseconds and 19 MiB: never under the write
+// lock).
+func (s *StaffService) hash(password string) (string, error) {
+	h, err := s.hashPassword(password, s.db.rand)
+	if err != nil {
+		return "", internal("hash password", err)
+	}
+	return h, nil
+}
+
+// addStaff inserts an account with the password hash computed before the
+// transaction and journals it (without the hash).
+func (t *tx) addStaff(actorID int64, n ledger.NewStaff, hash string) (ledger.Staff, error) {
 	if err := n.Validate(); err != nil {
 		return ledger.Staff{}, err
-	}
-	hash, err := ledger.HashPassword(n.Password, t.db.rand)
-	if err != nil {
-		return ledger.Staff{}, internal("hash password", err)
 	}
 	var exists int
 	if err := t.QueryRowContext(t.ctx, "SELECT count(*) FROM staff WHERE username = ?", n.Username).Scan(&exists); err != nil {
@@ -130,107 +147,31 @@ func (t *tx) addStaff(actorID int64, n ledger.NewStaff) (ledger.Staff, error) {
 	return t.staffByID(id)
 }
 
-// authenticate checks username and password inside t, counting failures and
-// locking the account after too many. It returns the account on success.
-// Failures are journaled even though the caller's action fails, so it commits
-// its own bookkeeping through a separate transaction (see login).
-func (s *StaffService) authenticate(ctx context.Context, username, password string) (ledger.Staff, error) {
-	set, err := NewSettingsService(s.db).Settings(ctx)
-	if err != nil {
-		return ledger.Staff{}, err
-	}
-	username = strings.ToLower(strings.TrimSpace(username))
-	var st ledger.Staff
-	var authErr error
-	err = s.db.inTx(ctx, func(t *tx) error {
-		var hash string
-		var failed int
-		row := t.QueryRowContext(ctx, "SELECT "+staffColumns+", password_hash, failed_count FROM staff WHERE username = ?", username)
-		var role, locked string
-		err := row.Scan(&st.ID, &st.Username, &st.Name, &role, &st.Disabled, &st.MustChange, &locked, &hash, &failed)
-		if errNoRows(err) {
-			ledger.CheckPassword(password, dummyHash)
-			authErr, err = t.unknownLoginFailed(username, set)
-			return err
-		} else if err != nil {
-			return internal("load staff", err)
-		}
-		st.Role = ledger.Role(role)
-		if st.LockedUntil, err = parseTime(locked); err != nil {
-			return err
-		}
-		now := t.now
-		if now.Before(st.LockedUntil) {
-			authErr = lockedError(st.LockedUntil, set)
-			return nil
-		}
-		if !ledger.CheckPassword(password, hash) {
-			failed++
-			lockedUntil := ""
-			if failed >= set.MaxFailedLogins {
-				lockedUntil = formatTime(now.Add(set.LockDuration))
-				failed = 0
-			}
-			if _, err := t.ExecContext(ctx, "UPDATE staff SET failed_count = ?, locked_until = ? WHERE id = ?", failed, lockedUntil, st.ID); err != nil {
-				return internal("count failure", err)
-			}
-			data := map[string]any{"staff_id": st.ID, "reason": "bad_password"}
-			kind := "auth.login_failed"
-			if lockedUntil != "" {
-				kind, data["locked_until"] = "auth.locked", lockedUntil
-				s.db.log.Warn("account locked after failed logins", "staff_id", st.ID)
-			}
-			authErr = ledger.ErrBadLogin(set.MaxFailedLogins - failed)
-			if lockedUntil != "" {
-				authErr = lockedError(now.Add(set.LockDuration), set)
-			}
-			_, err := t.append(st.ID, kind, data, 0)
-			return err
-		}
-		if st.Disabled {
-			authErr = ledger.Errorf(ledger.EFORBIDDEN, "该账户已停用，请联系管理员")
-			return nil
-		}
-		if _, err := t.ExecContext(ctx, "UPDATE staff SET failed_count = 0, locked_until = '' WHERE id = ?", st.ID); err != nil {
-			return internal("reset failures", err)
-		}
-		st.LockedUntil = time.Time{}
-		return nil
-	})
-	if err != nil {
-		return ledger.Staff{}, err
-	}
-	if authErr != nil {
-		return ledger.Staff{}, authErr
-	}
-	return st, nil
-}
-
-// Login checks credentials and journals the login.
+// Login checks credentials and journals the login in the same transaction
+// that records the attempt. FirstLogin says the account never logged in
+// before.
 func (s *StaffService) Login(ctx context.Context, username, password string) (ledger.Staff, error) {
-	st, err := s.authenticate(ctx, username, password)
-	if err != nil {
-		return st, err
-	}
-	err = s.db.inTx(ctx, func(t *tx) error {
+	first := false
+	st, err := s.authenticate(ctx, username, password, func(t *tx, st ledger.Staff) error {
 		var before int
 		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM journal WHERE kind = 'auth.login' AND staff_id = ?", st.ID).Scan(&before); err != nil {
 			return internal("count logins", err)
 		}
-		st.FirstLogin = before == 0
+		first = before == 0
 		_, err := t.append(st.ID, "auth.login", map[string]any{"staff_id": st.ID}, 0)
 		return err
 	})
+	st.FirstLogin = first && err == nil
 	return st, err
 }
 
 // UnlockAccount lifts the lock of an account locked after failed logins
 // (admin only), journaled as staff.unlocked.
 func (s *StaffService) UnlockAccount(ctx context.Context, actor ledger.Staff, staffID int64) error {
-	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
-		return err
-	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, ledger.RoleAdmin); err != nil {
+			return err
+		}
 		st, err := t.staffByID(staffID)
 		if err != nil {
 			return err
@@ -255,7 +196,7 @@ func (s *StaffService) Unlock(ctx context.Context, staffID int64, password strin
 		}
 		return internal("load staff", err)
 	}
-	_, err := s.authenticate(ctx, username, password)
+	_, err := s.authenticate(ctx, username, password, nil)
 	return err
 }
 
@@ -270,17 +211,18 @@ func (s *StaffService) ChangePassword(ctx context.Context, staffID int64, oldPas
 	if err := s.Unlock(ctx, staffID, oldPassword); err != nil {
 		return err
 	}
+	hash, err := s.hash(newPassword)
+	if err != nil {
+		return err
+	}
 	return s.db.inTx(ctx, func(t *tx) error {
-		return t.setPassword(staffID, staffID, newPassword, false)
+		return t.setPassword(staffID, staffID, hash, false)
 	})
 }
 
-// setPassword stores a new hash; mustChange forces a change at next login.
-func (t *tx) setPassword(actorID, staffID int64, password string, mustChange bool) error {
-	hash, err := ledger.HashPassword(password, t.db.rand)
-	if err != nil {
-		return internal("hash password", err)
-	}
+// setPassword stores a new hash (computed before the transaction);
+// mustChange forces a change at next login.
+func (t *tx) setPassword(actorID, staffID int64, hash string, mustChange bool) error {
 	if _, err := t.ExecContext(t.ctx, "UPDATE staff SET password_hash = ?, must_change = ?, failed_count = 0, locked_until = '' WHERE id = ?",
 		hash, mustChange, staffID); err != nil {
 		return internal("store password", err)
@@ -289,7 +231,7 @@ func (t *tx) setPassword(actorID, staffID int64, password string, mustChange boo
 	if mustChange {
 		kind = "staff.password_reset"
 	}
-	_, err = t.append(actorID, kind, map[string]any{"staff_id": staffID}, 0)
+	_, err := t.append(actorID, kind, map[string]any{"staff_id": staffID}, 0)
 	return err
 }
 
@@ -311,26 +253,23 @@ func (s *StaffService) ListStaff(ctx context.Context) ([]ledger.Staff, error) {
 	return out, rows.Err()
 }
 
-// requireRole refuses actors without one of the roles.
-func requireRole(actor ledger.Staff, roles ...ledger.Role) error {
-	for _, r := range roles {
-		if actor.Role == r && !actor.Disabled {
-			return nil
-		}
-	}
-	return ledger.Errorf(ledger.EFORBIDDEN, "当前账户（%s）无权执行此操作", actor.Role.Label())
-}
-
-// AddStaff creates an account.
+// AddStaff creates an account (admin only, as stored now).
 func (s *StaffService) AddStaff(ctx context.Context, actor ledger.Staff, req ledger.NewStaff) (ledger.Staff, error) {
-	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
+	req.Username = strings.ToLower(strings.TrimSpace(req.Username))
+	if err := req.Validate(); err != nil {
 		return ledger.Staff{}, err
 	}
-	req.Username = strings.ToLower(strings.TrimSpace(req.Username))
+	hash, err := s.hash(req.Password)
+	if err != nil {
+		return ledger.Staff{}, err
+	}
 	var st ledger.Staff
-	err := s.db.inTx(ctx, func(t *tx) error {
+	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, ledger.RoleAdmin); err != nil {
+			return err
+		}
 		var err error
-		st, err = t.addStaff(actor.ID, req)
+		st, err = t.addStaff(actor.ID, req, hash)
 		return err
 	})
 	return st, err
@@ -338,30 +277,34 @@ func (s *StaffService) AddStaff(ctx context.Context, actor ledger.Staff, req led
 
 // ResetPassword sets a temporary password that must be changed at next login.
 func (s *StaffService) ResetPassword(ctx context.Context, actor ledger.Staff, staffID int64, temporary string) error {
-	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
-		return err
-	}
 	if err := ledger.ValidatePassword(temporary); err != nil {
 		return err
 	}
+	hash, err := s.hash(temporary)
+	if err != nil {
+		return err
+	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, ledger.RoleAdmin); err != nil {
+			return err
+		}
 		if _, err := t.staffByID(staffID); err != nil {
 			return err
 		}
-		return t.setPassword(actor.ID, staffID, temporary, true)
+		return t.setPassword(actor.ID, staffID, hash, true)
 	})
 }
 
 // SetDisabled disables or re-enables an account. An admin cannot disable
 // their own account (the counter would lose its last admin).
 func (s *StaffService) SetDisabled(ctx context.Context, actor ledger.Staff, staffID int64, disabled bool) error {
-	if err := requireRole(actor, ledger.RoleAdmin); err != nil {
-		return err
-	}
 	if staffID == actor.ID && disabled {
 		return ledger.Errorf(ledger.ECONFLICT, "不能停用自己的账户")
 	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, ledger.RoleAdmin); err != nil {
+			return err
+		}
 		st, err := t.staffByID(staffID)
 		if err != nil {
 			return err
@@ -379,23 +322,4 @@ func (s *StaffService) SetDisabled(ctx context.Context, actor ledger.Staff, staf
 		_, err = t.append(actor.ID, kind, map[string]any{"staff_id": staffID}, 0)
 		return err
 	})
-}
-
-// Approve authenticates a supervisor for req. The approval itself is recorded
-// by the action that uses it, in the action's own journal entry.
-func (s *StaffService) Approve(ctx context.Context, req ledger.ApprovalRequest, username, password, reason string) (ledger.Approval, error) {
-	reason = strings.TrimSpace(reason)
-	st, err := s.authenticate(ctx, username, password)
-	if err != nil {
-		return ledger.Approval{}, err
-	}
-	if err := ledger.CheckApprover(req, st, reason); err != nil {
-		_ = s.db.inTx(ctx, func(t *tx) error {
-			_, err := t.append(req.ActorID, "approval.refused", map[string]any{
-				"action": req.Action, "record": req.Record, "amount": req.Amount, "approver_id": st.ID, "why": ledger.ErrorMessage(err)}, 0)
-			return err
-		})
-		return ledger.Approval{}, err
-	}
-	return ledger.Approval{ApproverID: st.ID, ApproverName: st.Name, Reason: reason}, nil
 }

@@ -97,7 +97,7 @@ func TestLockoutIsConfigurable(t *testing.T) {
 func TestSelfApprovalRefused(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	req := ledger.ApprovalRequest{Action: "没收押金", Record: "雨伞 U-001", Amount: ledger.Yuan(50), ActorID: f.sup.ID}
+	req := ledger.ApprovalRequest{Action: ledger.ActionForfeit, Record: "loan:1", Amount: ledger.Yuan(50), ActorID: f.sup.ID}
 	if _, err := f.staff.Approve(ctx, req, "wang", testPassword, "顾客遗失"); ledger.ErrorCode(err) != ledger.EFORBIDDEN {
 		t.Fatalf("self approval: %v", err)
 	}

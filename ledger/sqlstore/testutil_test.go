@@ -84,3 +84,14 @@ func newFixtureWith(t testing.TB, path string, opt func(*Options)) *fixture {
 	}
 	return f
 }
+
+// grant has username approve req with the test password, as the approval
+// dialog does, and returns the recorded approval.
+func (f *fixture) grant(t testing.TB, req ledger.ApprovalRequest, username, reason string) *ledger.Approval {
+	t.Helper()
+	a, err := f.staff.Approve(context.Background(), req, username, testPassword, reason)
+	if err != nil {
+		t.Fatalf("approve %s by %s: %v", req.Action, username, err)
+	}
+	return &a
+}
