@@ -59,6 +59,12 @@ type Config struct {
 	// wraps its work in fyne.Do.
 	OnChange func()
 	Logger   *slog.Logger
+	// Shared says other workers may drain the same queue at the same time
+	// (no instance lock). The claim keeps them from sending one job twice;
+	// a shared worker does not take over jobs left sending at its start
+	// (Recover), since another live worker may be sending them. The
+	// counter's own worker runs under the instance lock: not shared.
+	Shared bool
 }
 
 // ReasonBadDocument is the failure reason of a job whose document cannot
@@ -166,7 +172,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // jobs. Only one goroutine may call Drain or Run. The first pass ends the
 // attempts a stopped program left sending (Recover).
 func (w *Worker) Drain(ctx context.Context) (done bool, err error) {
-	if !w.recovered {
+	if !w.recovered && !w.cfg.Shared {
 		n, err := w.cfg.Queue.Recover(ctx)
 		if err != nil {
 			return false, fmt.Errorf("recover print jobs: %w", err)
