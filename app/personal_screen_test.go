@@ -288,23 +288,11 @@ func TestPersonalScreenWithoutKeys(t *testing.T) {
 	}
 }
 
-// TestPersonalScreenEnglish runs the English check in a child process
-// (translations are process-wide).
-func TestPersonalScreenEnglish(t *testing.T) {
-	if os.Getenv("SD_TEST_LANG") == "en" {
-		t.Skip("inside the child")
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPersonalScreenEnglishChild$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), "SD_TEST_LANG=en")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestPersonalScreenEnglishChild") {
-		t.Fatalf("english run: %v\n%s", err, out)
-	}
-}
-
-func TestPersonalScreenEnglishChild(t *testing.T) {
+// TestEnglishPersonalScreen checks the 个人信息 screen in English; it runs
+// in TestEnglishUI's child process (translations are process-wide).
+func TestEnglishPersonalScreen(t *testing.T) {
 	if os.Getenv("SD_TEST_LANG") != "en" {
-		t.Skip("run by TestPersonalScreenEnglish")
+		t.Skip("run by TestEnglishUI")
 	}
 	h := newHarness(t, true)
 	h.seedPeople()
