@@ -94,9 +94,6 @@ func (u *UI) aboutText() string {
 	return text
 }
 
-// showAbout shows the About box.
-func (u *UI) showAbout() { u.info(T("关于"), u.aboutText()) }
-
 // shareLayout places its objects side by side, sharing the width in
 // proportion to weights; its minimum width is that of the widest object's
 // share, so truncating labels can shrink.

@@ -120,6 +120,8 @@ type UI struct {
 	preview *receiptPreview
 	// lastMoney is the amount shown large by the last confirmation (tests).
 	lastMoney *canvas.Text
+	// about holds the About box's widgets.
+	about aboutBox
 }
 
 // New builds the UI in window w. Call Start to show the first screen.

@@ -23,3 +23,10 @@ var Translations embed.FS
 //
 //go:embed chime.wav
 var Chime []byte
+
+// Notices is THIRD_PARTY_NOTICES.txt: the project's licence and the licence
+// texts of every component linked into the program, generated from the
+// module graph by scripts/notices (make notices) and shown in the About box.
+//
+//go:embed THIRD_PARTY_NOTICES.txt
+var Notices string

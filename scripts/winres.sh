@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
-# winres.sh VERSION OUT.syso: compiles the Windows resources (icon, version
-# info, manifest) with mingw's windres into a COFF object for the Go linker.
-# Name the output *_windows_amd64.syso so only GOOS=windows GOARCH=amd64
-# builds link it.
+# winres.sh VERSION OUT.syso [ORIGINAL-FILENAME]: compiles the Windows
+# resources (icon, version info, manifest) with mingw's windres into a COFF
+# object for the Go linker. Name the output *_windows_amd64.syso so only
+# GOOS=windows GOARCH=amd64 builds link it.
+# winres.sh --file-version VERSION prints the four-number file version.
+#
+# The file version follows the tag: v1.2.3 → 1.2.3.0; five commits after it
+# (git describe: v1.2.3-5-gabc1234) → 1.2.3.5; no tag at all → FyneApp.toml's
+# Version with 0. The copyright year is SOURCE_DATE_EPOCH's (the commit's),
+# never the build day's, so two builds of one commit are identical.
 set -euo pipefail
-version=${1:?version} out=${2:?output .syso}
-[[ $out == /* ]] || out=$PWD/$out
 cd "$(dirname "$0")/.."
 
-# FILEVERSION wants four numbers: a vX.Y.Z tag gives them, otherwise
-# FyneApp.toml's Version; the fourth is FyneApp.toml's Build.
 toml() { sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\"\{0,1\}\([^\"]*\)\"\{0,1\}.*/\1/p" FyneApp.toml | head -1; }
-if [[ $version =~ ^v?([0-9]+)\.([0-9]+)\.([0-9]+) ]]; then
-	nums="${BASH_REMATCH[1]},${BASH_REMATCH[2]},${BASH_REMATCH[3]}"
-else
-	IFS=. read -r a b c _ <<<"$(toml Version)"
-	nums="${a:-0},${b:-0},${c:-0}"
+file_version() {
+	if [[ $1 =~ ^v?([0-9]+)\.([0-9]+)\.([0-9]+)(-([0-9]+)-g[0-9a-f]+)?(-dirty)?$ ]]; then
+		echo "${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[3]}.${BASH_REMATCH[5]:-0}"
+	else
+		IFS=. read -r a b c _ <<<"$(toml Version)"
+		echo "${a:-0}.${b:-0}.${c:-0}.0"
+	fi
+}
+if [[ ${1:-} == --file-version ]]; then
+	file_version "${2:?version}"
+	exit 0
 fi
-build=$(toml Build)
-nums="$nums,${build:-0}"
-year=$(date -u +%Y)
+
+version=${1:?version} out=${2:?output .syso} original=${3:-servicedesk.exe}
+[[ $out == /* ]] || out=$OLDPWD/$out
+nums=$(file_version "$version" | tr . ,)
+year=$(date -u -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}" +%Y)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -72,7 +82,7 @@ BEGIN
       VALUE "FileVersion", "$version\\0"
       VALUE "InternalName", "servicedesk\\0"
       VALUE "LegalCopyright", "(c) $year Service Desk\\0"
-      VALUE "OriginalFilename", "servicedesk.exe\\0"
+      VALUE "OriginalFilename", "$original\\0"
       VALUE "ProductName", "服务台 Service Desk\\0"
       VALUE "ProductVersion", "$version\\0"
     END

@@ -64,19 +64,43 @@ type env struct {
 	fyneUsed bool
 	// tmp is the folder for the last-resort startup log ("" = os.TempDir()).
 	tmp string
+	// noConsole is set in the Windows GUI build started without a console:
+	// commands are refused with a pointer to servicedesk-cli.exe.
+	noConsole bool
+}
+
+// wantsOutput reports GUI options that only print (--version, -h).
+func wantsOutput(args []string) bool {
+	for _, a := range args {
+		switch strings.TrimLeft(a, "-") {
+		case "version", "h", "help":
+			return true
+		}
+	}
+	return false
 }
 
 // Run dispatches the command line; it returns the process exit code.
 func Run(args []string, stdout, stderr io.Writer) int {
-	e := env{stdout: stdout, stderr: stderr, alert: func(title, msg string, useFyne bool) { nativeAlert(title, msg, useFyne) }}
+	e := env{stdout: stdout, stderr: stderr, alert: func(title, msg string, useFyne bool) { nativeAlert(title, msg, useFyne) }, noConsole: consoleless()}
 	return e.run(args)
 }
+
+// cliOnly is the message box for a command started from servicedesk.exe,
+// which has no console on Windows.
+const cliOnly = "servicedesk.exe 是窗口程序，不显示命令行输出。\n\n命令行命令（verify、report、export、devices、print-test、help、--version）请用同一文件夹里的 servicedesk-cli.exe，例如：\n\n    servicedesk-cli verify\n\n它在命令提示符或脚本里输出结果并返回退出码。\n\nservicedesk.exe is the window program: use servicedesk-cli.exe for commands."
 
 // run is Run with the process's environment in e.
 func (e env) run(args []string) int {
 	cmd := ""
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if e.noConsole && (cmd != "" || wantsOutput(args)) {
+		if e.alert != nil {
+			e.alert("服务台 Service Desk — servicedesk-cli.exe", cliOnly, true)
+		}
+		return exitUsage
 	}
 	switch cmd {
 	case "":

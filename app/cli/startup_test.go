@@ -128,3 +128,22 @@ func TestCommandsShowNoMessageBox(t *testing.T) {
 		t.Fatalf("verify: exit %d, boxes %q", code, s.msgs)
 	}
 }
+
+// servicedesk.exe (GUI subsystem) started without a console: commands and
+// --version would print into nothing, so they show where servicedesk-cli.exe
+// is instead; the counter itself still starts.
+func TestConsolelessCommandsPointToCLI(t *testing.T) {
+	e, s, _ := startEnv(t)
+	e.noConsole = true
+	for _, args := range [][]string{{"verify"}, {"--version"}, {"report", "--date", "2026-11-23"}, {"help"}} {
+		s.msgs = nil
+		if code := e.run(args); code != exitUsage || len(s.msgs) != 1 || !strings.Contains(s.msgs[0], "servicedesk-cli verify") {
+			t.Errorf("%v: exit %d, boxes %q", args, code, s.msgs)
+		}
+	}
+	// The GUI's own options are not commands.
+	s.msgs = nil
+	if code := e.run([]string{"--dbb"}); code != exitUsage || len(s.msgs) != 1 || strings.Contains(s.msgs[0], "servicedesk-cli verify") {
+		t.Errorf("bad GUI option: exit %d, boxes %q", code, s.msgs)
+	}
+}
