@@ -3,7 +3,8 @@
 ;
 ;   - per-user (no administrator: %LOCALAPPDATA%\Programs\ServiceDesk) or
 ;     per-machine (C:\Program Files\ServiceDesk) install, chosen on a page or
-;     with /CurrentUser or /AllUsers on the command line; /S is silent;
+;     with /CurrentUser or /AllUsers on the command line; /S is silent,
+;     /StartAtLogin and /NoDesktop choose the optional parts;
 ;   - Start-menu shortcut, optional desktop shortcut, optional start at login;
 ;   - an entry under Apps & features whose uninstaller removes the program,
 ;     the shortcuts and the login entry and keeps the data folder
@@ -100,16 +101,6 @@ LangString DescDesktop ${LANG_ENGLISH} "Put a Service Desk shortcut on the deskt
 LangString DescLogin ${LANG_SIMPCHINESE} "柜台电脑开机登录后直接打开服务台（为所有用户安装时对每个账户生效）。"
 LangString DescLogin ${LANG_ENGLISH} "Open Service Desk right after signing in (for every account when installed for all users)."
 
-Function .onInit
-  ${IfNot} ${RunningX64}
-  ${OrIfNot} ${AtLeastWin10}
-    MessageBox MB_ICONSTOP|MB_OK "$(NeedWin10)" /SD IDOK
-    Abort
-  ${EndIf}
-  SetRegView 64
-  !insertmacro MULTIUSER_INIT
-FunctionEnd
-
 Function un.onInit
   SetRegView 64
   !insertmacro MULTIUSER_UNINIT
@@ -163,6 +154,29 @@ SectionEnd
 Section /o "$(SecLogin)" SecLogin
   WriteRegStr SHCTX "${RUNKEY}" "ServiceDesk" '"$INSTDIR\servicedesk.exe"'
 SectionEnd
+
+; Command line (also for silent installs, /S): /CurrentUser or /AllUsers,
+; /StartAtLogin (tick the login entry), /NoDesktop (no desktop shortcut).
+Function .onInit
+  ${IfNot} ${RunningX64}
+  ${OrIfNot} ${AtLeastWin10}
+    MessageBox MB_ICONSTOP|MB_OK "$(NeedWin10)" /SD IDOK
+    Abort
+  ${EndIf}
+  SetRegView 64
+  !insertmacro MULTIUSER_INIT
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/StartAtLogin" $R1
+  ${IfNot} ${Errors}
+    SectionSetFlags ${SecLogin} ${SF_SELECTED}
+  ${EndIf}
+  ClearErrors
+  ${GetOptions} $R0 "/NoDesktop" $R1
+  ${IfNot} ${Errors}
+    SectionSetFlags ${SecDesktop} 0
+  ${EndIf}
+FunctionEnd
 
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${SecProgram} "$(DescProgram)"
