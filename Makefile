@@ -4,8 +4,12 @@
 #   make test              gofmt, go vet, go test -race on SQLite, then the store tests on PostgreSQL (what CI runs)
 #   make test-pg           only the store tests, on a throwaway PostgreSQL cluster (scripts/pg-test.sh)
 #   make bench             benchmarks
-#   make dist              dist/servicedesk-<version>-linux-amd64.tar.xz and dist/servicedesk.exe
-#   make check-windows     checks dist/servicedesk.exe (PE32+, system DLLs only, icon, version)
+#   make dist              the release in dist/: Linux tarball, Windows installer and zip, the two
+#                          .exe files, SHA256SUMS (refuses a dirty tree unless ALLOW_DIRTY=1)
+#   make check-windows     checks dist/servicedesk.exe and servicedesk-cli.exe (PE, DLLs, resources)
+#   make check-installer   installs and uninstalls dist's installer headless under Wine
+#   make check-reproducible  builds the release twice from clean clones and compares sha256
+#   make notices           regenerates assets/THIRD_PARTY_NOTICES.txt from the module graph
 #
 # Every target installs its own Debian 12 packages (only the missing ones, with
 # sudo when not root) and Go modules, so it works on a fresh machine with Go on PATH.
@@ -22,6 +26,10 @@ DIST := dist
 
 VERSION := $(shell scripts/version.sh)
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
+# Every date in the artefacts is the commit's, never the build day's.
+export SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+ARTEFACTS := servicedesk-$(VERSION)-linux-amd64.tar.xz servicedesk-$(VERSION)-windows-amd64-setup.exe \
+	servicedesk-$(VERSION)-windows-amd64.zip servicedesk.exe servicedesk-cli.exe
 LDFLAGS := -X servicedesk/app/version.Version=$(VERSION) -X servicedesk/app/version.Commit=$(COMMIT)
 
 APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libasound2-dev espeak-ng xvfb xauth x11-utils socat zbar-tools \
@@ -31,7 +39,8 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libasound2-dev espeak-ng xv
 APT_TEST := postgresql
 # Packages whose tests run on both engines (each test gets a fresh database).
 PG_PACKAGES ?= ./ledger/...
-APT_DIST := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils
+APT_DIST := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils nsis
+APT_WINE := wine64 wine xvfb xauth
 
 # cgo is required (Fyne/GLFW, SQLite); a locale of C makes Fyne complain.
 export CGO_ENABLED := 1
@@ -42,7 +51,8 @@ LOCALE := if [[ -z "$${LANG:-}" || "$$LANG" == C || "$$LANG" == POSIX ]]; then e
 HEADLESS := if [[ -z "$${DISPLAY:-}" ]] && command -v xvfb-run >/dev/null; then \
 	headless=(xvfb-run -a -s "-screen 0 1280x1024x24"); else headless=(); fi
 
-.PHONY: help deps test-deps dist-deps run build test test-pg bench dist dist-linux dist-windows check-windows icon clean
+.PHONY: help deps test-deps dist-deps run build test test-pg bench dist dist-guard dist-linux dist-windows \
+	check-windows check-installer check-reproducible notices icon clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -84,19 +94,38 @@ bench: test-deps
 	@echo "== store benchmarks on PostgreSQL"; $(LOCALE); scripts/pg-test.sh env SERVICEDESK_TEST_ENGINE=postgres \
 		$(GO) test -run '^$$' -bench . -benchmem $(PG_PACKAGES)
 
-dist: dist-linux dist-windows
-	@ls -l $(DIST)/*.tar.xz $(DIST)/servicedesk.exe
+dist: dist-deps dist-guard
+	@rm -rf $(DIST) && mkdir -p $(DIST)
+	scripts/package-linux.sh "$(VERSION)" "$(COMMIT)" $(DIST)
+	scripts/build-windows.sh "$(VERSION)" "$(COMMIT)" $(DIST)
+	scripts/package-windows.sh "$(VERSION)" $(DIST)
+	@cd $(DIST) && sha256sum $(ARTEFACTS) >SHA256SUMS && touch -d @$(SOURCE_DATE_EPOCH) SHA256SUMS
+	@cd $(DIST) && ls -l --time-style=+ $(ARTEFACTS) SHA256SUMS && cat SHA256SUMS
 
-dist-linux: dist-deps
+dist-guard:
+	@scripts/dist-guard.sh
+
+dist-linux: dist-deps dist-guard
 	@mkdir -p $(DIST)
 	scripts/package-linux.sh "$(VERSION)" "$(COMMIT)" $(DIST)
 
-dist-windows: dist-deps
+dist-windows: dist-deps dist-guard
 	@mkdir -p $(DIST)
-	scripts/build-windows.sh "$(VERSION)" "$(COMMIT)" $(DIST)/servicedesk.exe
+	scripts/build-windows.sh "$(VERSION)" "$(COMMIT)" $(DIST)
+	scripts/package-windows.sh "$(VERSION)" $(DIST)
 
 check-windows: dist-deps
-	scripts/check-windows.sh $(DIST)/servicedesk.exe
+	scripts/check-windows.sh $(DIST) "$(VERSION)"
+
+check-installer: dist-deps
+	@scripts/apt-ensure.sh $(APT_WINE)
+	scripts/check-installer.sh $(DIST)/servicedesk-$(VERSION)-windows-amd64-setup.exe $(DIST)
+
+check-reproducible: dist-deps
+	scripts/check-reproducible.sh
+
+notices: deps
+	$(GO) run ./scripts/notices
 
 icon:
 	@scripts/apt-ensure.sh imagemagick fonts-droid-fallback

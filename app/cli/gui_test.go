@@ -121,3 +121,19 @@ func TestWindowFailureLoggedAndShown(t *testing.T) {
 		t.Errorf("log (%v):\n%s", err, log)
 	}
 }
+
+// The menu entry's comment names only what this version does: the services
+// the counter screens mark as not in this version stay out of it.
+func TestDesktopCommentListsOnlyThisVersion(t *testing.T) {
+	for _, key := range []string{"Comment", "Comment[en]", "Keywords"} {
+		v := desktopKey(t, key)
+		for _, absent := range []string{"药品", "失物", "积分", "发票", "广播", "medicine", "lost", "point card", "invoice", "broadcast"} {
+			if strings.Contains(strings.ToLower(v), absent) {
+				t.Errorf("%s mentions %q, which this version does not do: %s", key, absent, v)
+			}
+		}
+	}
+	if c := desktopKey(t, "Comment"); !strings.Contains(c, "雨伞") || !strings.Contains(c, "童车") || !strings.Contains(c, "日结") {
+		t.Errorf("Comment does not say what the program does: %s", c)
+	}
+}

@@ -23,6 +23,15 @@ if [ "$action" = uninstall ]; then
 	echo "removed $bin, $desktop, $icon (data left in place)"
 	exit 0
 fi
+# The counter PC's requirements: warn (do not refuse) when they are not met.
+glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
+case $glibc in
+2.3[4-9]* | 2.[4-9][0-9]* | [3-9].*) ;;
+*) echo "warning: glibc ${glibc:-not found} is older than 2.34: servicedesk will not start here (needs Debian 12, Ubuntu 22.04 or newer)" >&2 ;;
+esac
+if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libGL\.so\.1'; then
+	echo "warning: no OpenGL library (libGL.so.1) found: install libgl1 and a Mesa driver (Debian: apt install libgl1 libgl1-mesa-dri)" >&2
+fi
 install -Dm755 "$here/servicedesk" "$bin"
 install -Dm644 "$here/servicedesk.png" "$icon"
 mkdir -p "$(dirname "$desktop")"

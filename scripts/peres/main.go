@@ -30,9 +30,10 @@ const (
 func main() {
 	needManifest := flag.Bool("manifest", true, "require an RT_MANIFEST resource")
 	imports := flag.Bool("imports", false, "only print the imported DLLs, one a line")
+	console := flag.Bool("console", false, "require the console subsystem (servicedesk-cli.exe) instead of GUI")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: peres [-manifest=false] [-imports] FILE.exe")
+		fmt.Fprintln(os.Stderr, "usage: peres [-manifest=false] [-console] [-imports] FILE.exe")
 		os.Exit(2)
 	}
 	if *imports {
@@ -48,7 +49,7 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Print(rep.String())
-	if probs := rep.problems(*needManifest); len(probs) > 0 {
+	if probs := rep.problems(*needManifest, *console); len(probs) > 0 {
 		for _, p := range probs {
 			fmt.Fprintln(os.Stderr, "peres: FAIL:", p)
 		}
@@ -122,12 +123,15 @@ func (r *report) String() string {
 	return b.String()
 }
 
-func (r *report) problems(needManifest bool) []string {
+func (r *report) problems(needManifest, console bool) []string {
 	var p []string
 	if !r.Is64 || r.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
 		p = append(p, "not a PE32+ x86-64 image")
 	}
-	if !r.GUI {
+	switch {
+	case console && r.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_CUI:
+		p = append(p, "subsystem is not the Windows console (build without -H=windowsgui)")
+	case !console && !r.GUI:
 		p = append(p, "subsystem is not Windows GUI (build with -ldflags -H=windowsgui)")
 	}
 	if r.Types[rtGroupIcon] == 0 || r.Types[rtIcon] == 0 {
