@@ -3,7 +3,6 @@ package ledger
 import (
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -90,18 +89,17 @@ func NormalizeData(k DataKind, v string) (string, error) {
 	return "", Errorf(EINVALID, "未知的个人信息类型")
 }
 
-// personText trims s and refuses empty, over-long or control text. The
-// error quotes none of the input (it is personal data).
+// personText trims s and refuses empty, over-long or control text: the
+// shared free-text rule (Forbidden characters, as TextField), except that
+// the error quotes none of the input (it is personal data).
 func personText(s string, max int, label string) (string, error) {
 	s = strings.TrimSpace(s)
 	n := utf8.RuneCountInString(s)
 	if n == 0 || n > max || !utf8.ValidString(s) {
 		return "", Errorf(EINVALID, "请填写%s（不超过%d个字）", label, max)
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\uFEFF' {
-			return "", Errorf(EINVALID, "%s含有不允许的控制字符", label)
-		}
+	if strings.ContainsFunc(s, Forbidden) {
+		return "", Errorf(EINVALID, "%s含有不允许的控制字符", label)
 	}
 	return s, nil
 }

@@ -110,6 +110,14 @@ func TestValidatorsUseTheTextRule(t *testing.T) {
 			t.Errorf("settings %+v accepted: %v", s, err)
 		}
 	}
+	// Personal data follows the same character rule (its messages quote
+	// nothing of the input): a zero-width space or a private-use character
+	// in a name is refused like a control character.
+	for _, v := range []string{"张\u200b三", "张\ue000", "张\u202e三", "张\x1b三"} {
+		if _, err := NormalizeData(DataName, v); ErrorCode(err) != EINVALID || strings.Contains(ErrorMessage(err), "张") {
+			t.Errorf("personal name %q: %v", v, err)
+		}
+	}
 	if _, err := ParseYuan(strings.Repeat("9", 5000)); ErrorCode(err) != EINVALID || utf8.RuneCountInString(ErrorMessage(err)) > 40 {
 		t.Errorf("ParseYuan of a long input: %q", ErrorMessage(err))
 	}
