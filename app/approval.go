@@ -98,6 +98,41 @@ func (u *UI) requestApproval(req ledger.ApprovalRequest, label string, done func
 	return d
 }
 
+// requestApprovals collects the approvals req.Action needs: one dialog per
+// approver, one after the other. For a two-person action (a disposal) the
+// second dialog asks for a second supervisor and refuses the first one
+// again. done runs once all are given, with the approvals in order.
+func (u *UI) requestApprovals(req ledger.ApprovalRequest, label string, done func([]ledger.Approval)) *approvalDialog {
+	need := req.Action.Approvers()
+	var got []ledger.Approval
+	var next func(ledger.Approval)
+	next = func(a ledger.Approval) {
+		for _, g := range got {
+			if g.ApproverID == a.ApproverID {
+				d := u.requestApproval(req, label, next)
+				d.setTitle(T("第二位主管审批（须与第一位不同）"))
+				d.message.SetText(T("须由两位不同的主管审批"))
+				return
+			}
+		}
+		got = append(got, a)
+		if len(got) == need {
+			done(got)
+			return
+		}
+		d := u.requestApproval(req, label, next)
+		d.setTitle(T("第二位主管审批（须与第一位不同）"))
+	}
+	return u.requestApproval(req, label, next)
+}
+
+// setTitle replaces the dialog's heading.
+func (d *approvalDialog) setTitle(title string) {
+	if l, ok := d.box.Objects[0].(*widget.Label); ok {
+		l.SetText(title)
+	}
+}
+
 // doApprove checks the supervisor's credentials and the approval rules.
 func (u *UI) doApprove(d *approvalDialog) {
 	a, err := u.svc.Staff.Approve(u.ctx, d.req, d.username.Text, d.password.Text, d.reason.Text)
