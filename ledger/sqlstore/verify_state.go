@@ -242,14 +242,19 @@ var seqColumns = []struct{ table, key, column string }{
 	{"business_days", "id", "close_seq"},
 	{"approvals", "id", "grant_seq"},
 	{"approvals", "id", "used_seq"},
+	{"persons", "id", "created_seq"},
+	{"persons", "id", "erased_seq"},
+	{"broadcasts", "id", "queue_seq"},
+	{"broadcasts", "id", "end_seq"},
 }
 
 // checkSeqs: every *_seq stored in the state tables names an entry the
 // journal has (a journal cut short leaves state rows pointing past its end).
 func (r *replay) checkSeqs(ctx context.Context, q queryer) error {
 	for _, c := range seqColumns {
-		var id, seq int64
-		err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s > ? ORDER BY %s LIMIT 1", c.key, c.column, c.table, c.column, c.key), r.last).Scan(&id, &seq)
+		var id string
+		var seq int64
+		err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s > ? ORDER BY %s, %s LIMIT 1", c.key, c.column, c.table, c.column, c.column, c.key), r.last).Scan(&id, &seq)
 		if errNoRows(err) {
 			continue
 		} else if err != nil {
@@ -259,7 +264,7 @@ func (r *replay) checkSeqs(ctx context.Context, q queryer) error {
 		if err := q.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE %s > ?", c.table, c.column), r.last).Scan(&n); err != nil {
 			return internal("check "+c.table+"."+c.column, err)
 		}
-		r.problem(fmt.Sprintf("%s id %d", c.table, id), "%s = %d is not in the journal (it ends at seq %d; %d rows point past the end): entries were removed", c.column, seq, r.last, n)
+		r.problem(fmt.Sprintf("%s id %s", c.table, id), "%s = %d is not in the journal (it ends at seq %d; %d rows point past the end): entries were removed", c.column, seq, r.last, n)
 	}
 	return nil
 }
