@@ -86,6 +86,31 @@ func TestNewerDatabaseRefusedByCLI(t *testing.T) {
 	}
 }
 
+// TestDemoCommandRelativePath: `servicedesk demo --db desk.db` in the
+// current folder works (it failed on the old code: the demo PA's music
+// folder was stored as "." and refused as not a full path, after the
+// database had been written).
+func TestDemoCommandRelativePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, errs := runCLI("demo", "--db", "desk.db")
+	if code != exitOK {
+		t.Fatalf("demo --db desk.db: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := runCLI("verify", "--db", "desk.db"); code != exitOK {
+		t.Fatalf("verify: %d %q", code, out)
+	}
+	db, err := sqlstore.Open(context.Background(), filepath.Join(dir, "desk.db"), sqlstore.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	set, _ := sqlstore.NewSettingsService(db).Settings(context.Background())
+	if want := "file:" + filepath.Join(dir, "desk-receipts.bin"); set.Devices.Printer.Name != want {
+		t.Fatalf("demo printer = %q, want %q", set.Devices.Printer.Name, want)
+	}
+}
+
 func TestDemoCommandWritesDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "training", "desk.db")
 	code, out, errs := runCLI("demo", "--db", path)

@@ -99,6 +99,10 @@ func seedDemoPeople(ctx context.Context, db *sqlstore.DB, clerk ledger.Staff) er
 // demoPrinter points the demo counter's printer at a capture file, so the
 // print queue drains and the status bar shows a working printer.
 func demoPrinter(ctx context.Context, db *sqlstore.DB, path string) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("demo printer: %w", err)
+	}
 	svc := sqlstore.NewSettingsService(db)
 	set, err := svc.Settings(ctx)
 	if err != nil {
@@ -121,8 +125,17 @@ func demoPrinter(ctx context.Context, db *sqlstore.DB, path string) error {
 // PA captured to a WAV file beside the demo database (like the demo
 // printer), the usual opening/closing routine plus announcements around
 // now, and two staff announcements waiting in the queue. The music goes
-// into dir/music; capture is the WAV file the PA is recorded to.
+// into dir/music; capture is the WAV file the PA is recorded to. Both
+// are stored as full paths (the settings refuse relative ones), so a
+// relative --db works too.
 func demoPA(ctx context.Context, db *sqlstore.DB, dir, capture string, now func() time.Time) error {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("demo music: %w", err)
+	}
+	if capture, err = filepath.Abs(capture); err != nil {
+		return fmt.Errorf("demo capture: %w", err)
+	}
 	music := filepath.Join(dir, "music")
 	if err := os.MkdirAll(music, 0o755); err != nil {
 		return fmt.Errorf("demo music: %w", err)
