@@ -9,6 +9,7 @@
 #   make check-windows     checks dist/servicedesk.exe and servicedesk-cli.exe (PE, DLLs, resources)
 #   make check-installer   installs and uninstalls dist's installer headless under Wine
 #   make check-reproducible  builds the release twice from clean clones and compares sha256
+#   make installer-screenshots  walks dist's installer pages under Wine into docs/screenshots/
 #   make notices           regenerates assets/THIRD_PARTY_NOTICES.txt from the module graph
 #
 # Every target installs its own Debian 12 packages (only the missing ones, with
@@ -41,6 +42,7 @@ APT_TEST := postgresql
 PG_PACKAGES ?= ./ledger/...
 APT_DIST := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils nsis
 APT_WINE := wine64 wine xvfb xauth
+APT_SHOTS := xdotool imagemagick fonts-wqy-microhei
 
 # cgo is required (Fyne/GLFW, SQLite); a locale of C makes Fyne complain.
 export CGO_ENABLED := 1
@@ -52,7 +54,7 @@ HEADLESS := if [[ -z "$${DISPLAY:-}" ]] && command -v xvfb-run >/dev/null; then 
 	headless=(xvfb-run -a -s "-screen 0 1280x1024x24"); else headless=(); fi
 
 .PHONY: help deps test-deps dist-deps run build test test-pg bench dist dist-guard dist-linux dist-windows \
-	check-windows check-installer check-reproducible notices icon clean
+	check-windows check-installer check-reproducible installer-screenshots notices icon clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -120,6 +122,10 @@ check-windows: dist-deps
 check-installer: dist-deps
 	@scripts/apt-ensure.sh $(APT_WINE)
 	scripts/check-installer.sh $(DIST)/servicedesk-$(VERSION)-windows-amd64-setup.exe $(DIST)
+
+installer-screenshots: dist-deps
+	@scripts/apt-ensure.sh $(APT_WINE) $(APT_SHOTS)
+	scripts/installer-screenshots.sh $(DIST)/servicedesk-$(VERSION)-windows-amd64-setup.exe docs/screenshots
 
 check-reproducible: dist-deps
 	scripts/check-reproducible.sh
