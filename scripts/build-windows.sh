@@ -30,6 +30,7 @@ build() { # build OUT.exe EXTRA-LDFLAGS...
 		go build -trimpath -tags release \
 		-ldflags "-s -w -buildid= $* ${x[*]} -extldflags '-static -Wl,--no-insert-timestamp'" \
 		-o "$out" .
+	touch -d "@$SOURCE_DATE_EPOCH" "$out"
 	echo "built $out ($(du -h "$out" | cut -f1))"
 }
 build "$dist/servicedesk.exe" -H=windowsgui -X servicedesk/app/cli.windowsGUI=1

@@ -112,7 +112,7 @@ func dbProblem(path string, err error) startupProblem {
 	case ledger.IsNoSpace(err) || ledger.ErrorCode(err) == ledger.ENOSPACE:
 		p.todo = "磁盘空间已满：删除不需要的文件（不要删除数据文件夹和 backups）后重新启动服务台。"
 	case ledger.ErrorCode(err) == ledger.ECONFLICT: // the only conflict on open: a newer database
-		p.todo = "这个数据库由更新版本的服务台写过：请安装该版本或更新的服务台程序；不要用旧程序打开它。数据库未作任何改动。"
+		p.todo = "这个数据库由更新版本的服务台写过：请安装该版本或更新的服务台程序；不要用旧程序打开它。"
 	default:
 		var le *ledger.Error
 		if !errors.As(err, &le) {
