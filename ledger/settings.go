@@ -33,6 +33,12 @@ type Settings struct {
 	Theme string `json:",omitempty"`
 	// Retention is how long personal data is kept per purpose (days).
 	Retention Retention `json:",omitempty"`
+	// MedicineWarnDays is how many days before expiry a medicine batch is
+	// flagged; 0 means DefaultExpiryWarn (see MedicineWarn).
+	MedicineWarnDays int `json:",omitempty"`
+	// LostFoundCategories is the found-item category list with retention
+	// times; nil means DefaultLostFoundCategories (see Categories).
+	LostFoundCategories []LostFoundCategory `json:",omitempty"`
 }
 
 // SerialPort names a serial port and its line settings. An empty Name means
@@ -211,6 +217,9 @@ func (s Settings) Validate() error {
 		}
 	}
 	if err := s.Retention.Validate(); err != nil {
+		return err
+	}
+	if err := s.validateMedLost(); err != nil {
 		return err
 	}
 	return s.Devices.Validate()
