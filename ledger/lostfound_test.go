@@ -15,14 +15,14 @@ var lfNow = time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
 
 func TestWords(t *testing.T) {
 	for in, want := range map[string]string{
-		"黑色的钱包":             "黑色,钱包",
-		"黑色钱包，内有身份证":        "黑色,色钱,钱包,内,身份,份证",
-		"iPhone 13 蓝色手机壳":   "iphone,13,蓝色,色手,手机,机壳",
-		"ＩＰＨＯＮＥ１３":          "iphone13",
-		"":                  "",
-		"！！！":               "",
-		"包":                 "包",
-		"黑色钱包 黑色钱包":         "黑色,色钱,钱包",
+		"黑色的钱包":           "黑色,钱包",
+		"黑色钱包，内有身份证":      "黑色,色钱,钱包,内,身份,份证",
+		"iPhone 13 蓝色手机壳": "iphone,13,蓝色,色手,手机,机壳",
+		"ＩＰＨＯＮＥ１３":        "iphone13",
+		"":                "",
+		"！！！":             "",
+		"包":               "包",
+		"黑色钱包 黑色钱包":       "黑色,色钱,钱包",
 	} {
 		if got := strings.Join(Words(in), ","); got != want {
 			t.Errorf("Words(%q) = %q, want %q", in, got, want)
