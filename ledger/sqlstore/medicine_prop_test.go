@@ -32,9 +32,9 @@ func TestMedicineStockProperties(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		model := map[int64]int{}          // batch id -> quantity
-		expiry := map[int64]string{}      // batch id -> expiry
-		batchOf := map[string]int64{}     // batch number -> id
+		model := map[int64]int{}      // batch id -> quantity
+		expiry := map[int64]string{}  // batch id -> expiry
+		batchOf := map[string]int64{} // batch number -> id
 		fromSeq := int64(0)
 		if es, err := f.journal.Entries(ctx, 0, 1<<30); err == nil && len(es) > 0 {
 			fromSeq = es[len(es)-1].Seq
