@@ -56,7 +56,7 @@ WHEN OLD.status <> 'held'
 BEGIN SELECT RAISE(ABORT, 'found item already claimed or disposed'); END;
 CREATE TRIGGER found_items_keys_fixed BEFORE UPDATE ON found_items
 WHEN NEW.id <> OLD.id OR NEW.no <> OLD.no OR NEW.category <> OLD.category OR NEW.description <> OLD.description
-	OR NEW.found_at <> OLD.found_at OR NEW.reg_seq <> OLD.reg_seq OR (OLD.token <> '' AND NEW.token <> OLD.token)
+	OR NEW.found_at <> OLD.found_at OR (OLD.reg_seq <> 0 AND NEW.reg_seq <> OLD.reg_seq) OR (OLD.token <> '' AND NEW.token <> OLD.token)
 BEGIN SELECT RAISE(ABORT, 'a found item''s registration never changes'); END;
 
 CREATE TABLE found_photos (
