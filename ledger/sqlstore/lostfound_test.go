@@ -205,12 +205,12 @@ func TestLostFoundDisposalTwoApprovers(t *testing.T) {
 		t.Fatalf("due %d %+v %v", total, due, err)
 	}
 	for name, bad := range map[string][]*ledger.Approval{
-		"one approver":      {a(f.sup)},
-		"same twice":        {a(f.sup), a(f.sup)},
-		"clerk approves":    {a(f.sup), a(f.clerk)},
-		"actor approves":    {a(f.sup), a(f.admin)},
-		"nobody":            nil,
-		"unknown approver":  {a(f.sup), {ApproverID: 99, Reason: "x"}},
+		"one approver":       {a(f.sup)},
+		"same twice":         {a(f.sup), a(f.sup)},
+		"clerk approves":     {a(f.sup), a(f.clerk)},
+		"actor approves":     {a(f.sup), a(f.admin)},
+		"nobody":             nil,
+		"unknown approver":   {a(f.sup), {ApproverID: 99, Reason: "x"}},
 		"approval no reason": {a(f.sup), {ApproverID: f.sup2.ID}},
 	} {
 		r := req
