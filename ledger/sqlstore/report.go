@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"servicedesk/ledger"
@@ -133,6 +134,7 @@ type reportBuilder struct {
 	collected map[ledger.ItemKind]ledger.Fen // cash collected on top of deposits
 	// broadcasts collects the day's broadcast.end entries.
 	broadcasts broadcastSection
+	ml         *medLostReport // medicine and lost-and-found sections
 }
 
 // kinds is the display order of the lending ledgers.
@@ -197,6 +199,11 @@ func (b *reportBuilder) build() error {
 		case e.Kind == "item.status":
 			duty(e.StaffID)
 			b.itemStatusEntry(e)
+		case strings.HasPrefix(e.Kind, "medicine.") || strings.HasPrefix(e.Kind, "lostfound."):
+			duty(e.StaffID)
+			if _, err := b.medLostEntry(e); err != nil {
+				return err
+			}
 		case e.Kind == "day.close":
 			duty(e.StaffID)
 			if b.close != nil {
@@ -225,6 +232,9 @@ func (b *reportBuilder) build() error {
 		money.HeldAtClose += row.HeldAtClose
 		money.Compensation += row.Compensation
 		money.Forfeited += row.Forfeited
+	}
+	if err := b.medLostSections(); err != nil {
+		return err
 	}
 	if s := b.broadcastTable(); s != nil {
 		b.r.Sections = append(b.r.Sections, *s)
