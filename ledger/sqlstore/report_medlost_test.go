@@ -50,7 +50,9 @@ func seedMedLostDay(t *testing.T) (*lfFixture, *MedicineService, int64) {
 	if _, err := f.lf.DraftFromReport(ctx, f.clerk, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	a := func(st ledger.Staff) *ledger.Approval { return &ledger.Approval{ApproverID: st.ID, ApproverName: st.Name, Reason: "期满"} }
+	a := func(st ledger.Staff) *ledger.Approval {
+		return &ledger.Approval{ApproverID: st.ID, ApproverName: st.Name, Reason: "期满"}
+	}
 	if _, err := f.lf.Dispose(ctx, f.clerk, ledger.DisposeRequest{ItemID: old.ID, Method: ledger.DisposeDonate, DisposedTo: "某慈善会",
 		Approvals: []*ledger.Approval{a(f.sup), a(f.sup2)}}); err != nil {
 		t.Fatal(err)
