@@ -126,11 +126,12 @@ func FoundItemLabel(l FoundLabel) Document {
 	d.Lines = append(d.Lines, Line{Text: "拾获：" + l.when(l.FoundAt)})
 	d.Lines = append(d.Lines, field("地点", l.FoundPlace, false)...)
 	d.Lines = append(d.Lines, field("存放", l.Storage, true)...)
-	due := "保管至：" + l.DueDate
+	due := l.DueDate
 	if l.Police {
-		due += "（逾期移交公安）"
+		due += "，逾期移交公安"
 	}
-	d.Lines = append(d.Lines, Line{Text: due}, Line{Text: "登记：" + l.when(l.Time)})
+	d.Lines = append(d.Lines, field("保管至", due, false)...)
+	d.Lines = append(d.Lines, Line{Text: "登记：" + l.when(l.Time)})
 	d.Lines = append(d.Lines, rule(LabelRule)...)
 	return l.foot(d)
 }

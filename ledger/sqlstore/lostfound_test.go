@@ -71,7 +71,7 @@ func TestLostFoundRegisterLabel(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := strings.Join(dec.Texts(), "\n")
-	for _, want := range []string{"失物标签", "20261125-0001", "类别：证件", "存放：A柜-1", "保管至：2026-12-10（逾期移交公安）"} {
+	for _, want := range []string{"失物标签", "20261125-0001", "类别：证件", "存放：A柜-1", "保管至：2026-12-10，逾期移交公安"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("label lacks %q:\n%s", want, text)
 		}
