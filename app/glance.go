@@ -90,6 +90,7 @@ func (g *glance) refresh() {
 			alerts = append(alerts, T("逾期未还 %d 件", overdue))
 		}
 	}
+	alerts = append(alerts, u.medLostAlerts()...)
 	if u.svc.Print != nil {
 		if n, err := u.svc.Print.PendingCount(u.ctx); err == nil && n > 0 {
 			alerts = append(alerts, T("未打印小票 %d 张", n))

@@ -70,12 +70,14 @@ func newHarness(t *testing.T, setup bool) *harness {
 	t.Cleanup(func() { db.Close() })
 	h := &harness{t: t, db: db, clock: clock}
 	h.svc = Services{
-		Staff:    sqlstore.NewStaffService(db),
-		Settings: sqlstore.NewSettingsService(db),
-		Journal:  sqlstore.NewJournalService(db),
-		Lending:  sqlstore.NewLendingService(db),
-		Print:    sqlstore.NewPrintQueue(db),
-		Personal: sqlstore.NewPersonalService(db),
+		Staff:     sqlstore.NewStaffService(db),
+		Settings:  sqlstore.NewSettingsService(db),
+		Journal:   sqlstore.NewJournalService(db),
+		Lending:   sqlstore.NewLendingService(db),
+		Print:     sqlstore.NewPrintQueue(db),
+		Personal:  sqlstore.NewPersonalService(db),
+		Medicine:  sqlstore.NewMedicineService(db),
+		LostFound: sqlstore.NewLostFoundService(db),
 	}
 	if setup {
 		h.admin, err = h.svc.Staff.Setup(ctx, ledger.SetupRequest{MallName: "测试广场", CounterName: "北门服务台",

@@ -32,8 +32,14 @@ func (u *UI) handleScan(code string) {
 	if code == "" {
 		return
 	}
+	if u.scanMedLost(code) {
+		return
+	}
 	l, err := u.lookupLoan(code)
 	if err != nil {
+		if ledger.ErrorCode(err) == ledger.ENOTFOUND && u.scanMedLostNumber(code) {
+			return
+		}
 		u.showError(err)
 		return
 	}

@@ -200,8 +200,8 @@ func (u *UI) navItems() []*navItem {
 	return []*navItem{
 		{key: fyne.KeyF1, id: "umbrella", label: T("雨伞"), make: func() screen { return u.newLendingScreen(ledger.KindUmbrella) }, count: u.outCount(ledger.KindUmbrella)},
 		{key: fyne.KeyF2, id: "stroller", label: T("童车"), make: func() screen { return u.newLendingScreen(ledger.KindStroller) }, count: u.outCount(ledger.KindStroller)},
-		{key: fyne.KeyF3, id: "medicine", label: T("药品"), soon: true, make: func() screen { return u.newPlaceholder(T("应急药品"), true) }},
-		{key: fyne.KeyF4, id: "lost", label: T("失物招领"), soon: true, make: func() screen { return u.newPlaceholder(T("失物登记认领"), true) }},
+		{key: fyne.KeyF3, id: "medicine", label: T("药品"), make: func() screen { return u.newMedicineScreen() }, count: u.medicineCount},
+		{key: fyne.KeyF4, id: "lost", label: T("失物招领"), make: func() screen { return u.newLostFoundScreen() }, count: u.lostFoundCount},
 		{key: fyne.KeyF5, id: "points", label: T("积分卡"), soon: true, make: func() screen { return u.newPlaceholder(T("积分卡"), true) }},
 		{key: fyne.KeyF6, id: "invoice", label: T("发票"), soon: true, make: func() screen { return u.newPlaceholder(T("代开发票"), true) }},
 		{key: fyne.KeyF7, id: "broadcast", label: T("广播"), make: func() screen { return u.newBroadcastScreen() }, count: u.broadcastCount},

@@ -33,6 +33,10 @@ type Services struct {
 	Personal ledger.PersonalService
 	// Broadcasts stores the PA console's settings and broadcasts.
 	Broadcasts ledger.BroadcastService
+	// Medicine keeps the emergency medicine ledger (F3).
+	Medicine ledger.MedicineService
+	// LostFound keeps the lost-and-found ledger (F4).
+	LostFound ledger.LostFoundService
 }
 
 // Lending is the lending service with the lookups the screens need.

@@ -322,6 +322,8 @@ func services(db *sqlstore.DB) app.Services {
 		Personal: sqlstore.NewPersonalService(db),
 		// Broadcasts backs the PA console (F7).
 		Broadcasts: sqlstore.NewBroadcastService(db),
+		Medicine:   sqlstore.NewMedicineService(db),
+		LostFound:  sqlstore.NewLostFoundService(db),
 	}
 }
 
