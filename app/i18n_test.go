@@ -31,6 +31,22 @@ func uiLabels() []string {
 	for _, s := range []ledger.LoanStatus{ledger.LoanOpen, ledger.LoanReturned, ledger.LoanDamaged, ledger.LoanLost} {
 		out = append(out, s.Label())
 	}
+	for _, c := range ledger.MedicineCategories() {
+		out = append(out, c.Label())
+	}
+	for _, k := range []ledger.MedicineMoveKind{ledger.MoveRestock, ledger.MoveDispense, ledger.MoveWriteOff, ledger.MoveCount} {
+		out = append(out, k.Label())
+	}
+	for _, s := range []ledger.FoundStatus{ledger.FoundHeld, ledger.FoundClaimed, ledger.FoundDisposed} {
+		out = append(out, s.Label())
+	}
+	for _, m := range ledger.DisposalMethods() {
+		out = append(out, m.Label())
+	}
+	for _, d := range []ledger.DraftTemplate{ledger.DraftPerson, ledger.DraftItem, ledger.DraftFound} {
+		out = append(out, d.Label())
+	}
+	out = append(out, ledger.LostItem.Label(), ledger.LostPerson.Label(), ledger.LostOpen.Label(), ledger.LostClosed.Label())
 	for s := devices.StateOK; s <= devices.StateUnknown; s++ {
 		out = append(out, s.Label()) // the status bar's printer field
 	}

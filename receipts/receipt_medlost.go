@@ -77,19 +77,27 @@ type MedicineSlip struct {
 	Category  string // 内服 / 外用 / 器械
 	Quantity  int
 	Unit      string
-	Batches   []string // "批号 A1（有效期至 2027-03-31）×1盒"
+	Batches   []SlipBatch
 	Recipient string
 	Reason    string
 	Phone     string // masked
 }
 
+// SlipBatch is one batch a dispense took from.
+type SlipBatch struct {
+	No, Expiry string
+	Qty        string // "1盒"
+}
+
 // MedicineDispenseSlip is the slip handed with emergency medicine.
 func MedicineDispenseSlip(s MedicineSlip) Document {
 	d := s.head("应急药品领用单", "领用时间")
-	d.Lines = append(d.Lines, field("药品", s.Medicine+"（"+s.Category+"）", true)...)
+	d.Lines = append(d.Lines, field("药品", s.Medicine, true)...)
+	d.Lines = append(d.Lines, Line{Text: "分类：" + s.Category})
 	d.Lines = append(d.Lines, Line{Text: "数量", Amount: strconv.Itoa(s.Quantity) + s.Unit, Bold: true})
 	for _, b := range s.Batches {
-		d.Lines = append(d.Lines, rule(b)...)
+		d.Lines = append(d.Lines, field("批号", b.No, false)...)
+		d.Lines = append(d.Lines, Line{Text: "  有效期至 " + b.Expiry, Amount: b.Qty})
 	}
 	d.Lines = append(d.Lines, field("领用人", s.Recipient, false)...)
 	d.Lines = append(d.Lines, field("原因", s.Reason, false)...)

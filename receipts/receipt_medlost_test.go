@@ -14,9 +14,9 @@ func slipHead(token string) SlipHead {
 func TestMedicineDispenseSlip(t *testing.T) {
 	tok := testSigner().Sign(KindMedicine, 9)
 	d := MedicineDispenseSlip(MedicineSlip{SlipHead: slipHead(tok), Medicine: "布洛芬缓释胶囊 0.3g×20粒", Category: "内服", Quantity: 1, Unit: "盒",
-		Batches: []string{"批号 B-2027（有效期至 2027-06-30）×1盒"}, Recipient: "顾客（女，约30岁）", Reason: "头痛求助", Phone: "13812341234"})
-	assertHas(t, d, "应急药品领用单", "单号：20261125-0009", "领用时间：2026-11-25 14:03", "布洛芬缓释胶囊", "（内服）", "数量 1盒",
-		"批号 B-2027（有效期至 2027-06-30）×1盒", "领用人：顾客（女，约30岁）", "138****1234", "经办：张敏", MedicineSlipRule, tok)
+		Batches: []SlipBatch{{No: "B-2027", Expiry: "2027-06-30", Qty: "1盒"}}, Recipient: "顾客（女，约30岁）", Reason: "头痛求助", Phone: "13812341234"})
+	assertHas(t, d, "应急药品领用单", "单号：20261125-0009", "领用时间：2026-11-25 14:03", "布洛芬缓释胶囊", "分类：内服", "数量 1盒",
+		"批号：B-2027", "有效期至 2027-06-30 1盒", "领用人：顾客（女，约30岁）", "138****1234", "经办：张敏", MedicineSlipRule, tok)
 	if _, id, err := testSigner().Verify(d.QR); err != nil || id != 9 {
 		t.Fatalf("QR %q: %v", d.QR, err)
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"servicedesk/ledger"
@@ -134,9 +135,9 @@ func (s *MedicineService) Dispense(ctx context.Context, actor ledger.Staff, req 
 
 // dispenseDocument lays out the medicine slip.
 func dispenseDocument(set ledger.Settings, m ledger.Medicine, d ledger.Dispense, staff string) receipts.Document {
-	var batches []string
+	var batches []receipts.SlipBatch
 	for _, tk := range d.Takes {
-		batches = append(batches, ledger.TakesText([]ledger.BatchTake{tk}, m.Unit))
+		batches = append(batches, receipts.SlipBatch{No: tk.BatchNo, Expiry: tk.Expiry, Qty: strconv.Itoa(tk.Quantity) + m.Unit})
 	}
 	name := m.Name
 	if m.Spec != "" {
