@@ -153,7 +153,9 @@ func (s *medicineScreen) dispenseTab() fyne.CanvasObject {
 
 	s.recent = widget.NewList(func() int { return len(s.dispenses) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.dispenseLine(s.dispenses[i])) })
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(s.dispenseLine(s.dispenses[i]))
+		})
 	s.recent.OnSelected = func(i widget.ListItemID) {
 		d := s.dispenses[i]
 		s.show(&d)
