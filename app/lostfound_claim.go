@@ -17,6 +17,8 @@ import (
 // matches side by side.
 func (s *lostFoundScreen) reportsTab() fyne.CanvasObject {
 	u := s.u
+	s.rCat = widget.NewSelect(nil, nil)
+	s.rCat.PlaceHolder = T("类别")
 	s.rKind = widget.NewRadioGroup([]string{T("寻物"), T("寻人")}, func(string) {
 		if s.rKind.Selected == T("寻人") {
 			s.rCat.Disable()
@@ -26,8 +28,6 @@ func (s *lostFoundScreen) reportsTab() fyne.CanvasObject {
 	})
 	s.rKind.Horizontal = true
 	s.rKind.SetSelected(T("寻物"))
-	s.rCat = widget.NewSelect(nil, nil)
-	s.rCat.PlaceHolder = T("类别")
 	s.rDesc = u.newKeyEntry(T("遗失物品（或走失人员）的描述"))
 	s.rPlace = u.newKeyEntry(T("遗失地点（选填）"))
 	s.rFrom = u.newKeyEntry(T("遗失时间，从（如 13:00）"))

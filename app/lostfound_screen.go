@@ -436,7 +436,7 @@ func (s *lostFoundScreen) itemText(f ledger.FoundItem) string {
 		lines = append(lines, T("已于 %s 认领 · 交接单 %s · %s %s %s", f.ClaimedAt.In(loc).Format(whenLayout), f.ClaimNo,
 			f.ClaimantName, f.ClaimantPhone, f.ClaimantID))
 	case ledger.FoundDisposed:
-		lines = append(lines, T("已于 %s 处置：%s → %s（%s）", f.DisposedAt.In(loc).Format(whenLayout), T(f.Disposal.Label()),
+		lines = append(lines, T("已于 %s 处置：%s，去向 %s（%s）", f.DisposedAt.In(loc).Format(whenLayout), T(f.Disposal.Label()),
 			f.DisposedTo, strings.Join(f.Approvers, "、")))
 	}
 	return strings.Join(lines, "\n")

@@ -2,7 +2,6 @@ package receipts
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -45,7 +44,7 @@ func (h SlipHead) head(title, timeLabel string) Document {
 		{Text: h.Mall, Double: true, Align: Center},
 		{Text: title, Bold: true, Align: Center},
 		{Text: h.Counter, Align: Center},
-		{Text: strings.Repeat("-", receiptCols)},
+		Separator(),
 		{Text: "单号：" + h.No},
 		{Text: timeLabel + "：" + h.when(h.Time)},
 	}}
@@ -53,21 +52,17 @@ func (h SlipHead) head(title, timeLabel string) Document {
 
 // foot ends a slip with the separator and the QR.
 func (h SlipHead) foot(d Document) Document {
-	d.Lines = append(d.Lines, Line{Text: "经办：" + h.Staff}, Line{Text: strings.Repeat("-", receiptCols)})
+	d.Lines = append(d.Lines, Line{Text: "经办：" + h.Staff}, Separator())
 	if h.Token != "" {
 		d.QR, d.QRCaption = h.Token, h.Token
 	}
 	return d
 }
 
-// field prints "label：value" wrapped to the paper width; bold for the
-// line that matters most.
+// field prints "label：value" (the encoder wraps it to the paper); bold
+// for the line that matters most.
 func field(label, value string, bold bool) []Line {
-	var out []Line
-	for _, s := range wrapCols(label+"："+value, receiptCols) {
-		out = append(out, Line{Text: s, Bold: bold})
-	}
-	return out
+	return []Line{{Text: label + "：" + value, Bold: bold}}
 }
 
 // MedicineSlip is what the medicine slip prints.
@@ -127,7 +122,7 @@ func FoundItemLabel(l FoundLabel) Document {
 		{Text: "失物标签", Bold: true, Align: Center},
 		{Text: l.No, Double: true, Align: Center},
 		{Text: l.Mall + " " + l.Counter, Align: Center},
-		{Text: strings.Repeat("-", receiptCols)},
+		Separator(),
 	}}
 	d.Lines = append(d.Lines, field("类别", l.Category, true)...)
 	d.Lines = append(d.Lines, field("物品", l.Description, false)...)
