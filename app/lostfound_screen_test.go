@@ -255,3 +255,87 @@ func TestLostFoundDisposalTwoApproversThroughScreen(t *testing.T) {
 	}
 	h.verify()
 }
+
+func TestLostFoundClaimThroughScreen(t *testing.T) {
+	h := newHarness(t, true)
+	sh := h.mustShell("li")
+	s := h.lostFound()
+	f := h.registerThroughScreen(s, "证件", "身份证一张", "10:00", "二楼电梯口", "A柜-1")
+	h.ui.closeMessage()
+	// Claim from the scan box's label number, in the claim tab.
+	s.tabs.SelectIndex(3)
+	test.Type(s.cCode, f.No)
+	s.cCode.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.claimItem == nil || s.claimItem.ID != f.ID || s.claim.Disabled() {
+		t.Fatalf("claim item %+v (%q)", s.claimItem, h.ui.LastError())
+	}
+	test.Type(s.cDesc, "我的身份证，掉在电梯口")
+	test.Type(s.cName, "王小明")
+	test.Type(s.cMobile, "13812345678")
+	test.Type(s.cID, "11010519491231002X")
+	// The description must be checked first.
+	test.Tap(s.claim)
+	if s.confirm != nil || !strings.Contains(h.ui.LastError(), "请先核对认领人的描述") {
+		t.Fatalf("unchecked claim: %q", h.ui.LastError())
+	}
+	h.ui.closeMessage()
+	s.cMatches.SetChecked(true)
+	s.cID.SetText("110105194912310021") // wrong check digit
+	test.Tap(s.claim)
+	if s.confirm != nil || !strings.Contains(h.ui.LastError(), "身份证号码无效") {
+		t.Fatalf("bad ID: %q", h.ui.LastError())
+	}
+	h.ui.closeMessage()
+	s.cID.SetText("11010519491231002X")
+	s.cID.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.confirm == nil {
+		t.Fatalf("no confirmation: %q", h.ui.LastError())
+	}
+	s.confirm.Confirm()
+	got, _ := h.svc.LostFound.Item(h.ui.ctx, f.ID)
+	if got.Status != ledger.FoundClaimed || got.ClaimantID != "1***************2X" || got.ClaimantName != "王**" {
+		t.Fatalf("claimed %+v (%q)", got, h.ui.LastError())
+	}
+	// The handover receipt is previewed and printed for signature, masked.
+	if s.preview == nil || !strings.Contains(s.preview.text.Text, "失物认领交接单") || !strings.Contains(s.preview.text.Text, "认领人签字") {
+		t.Fatalf("handover preview %+v", s.preview)
+	}
+	h.ui.closeMessage()
+	text := strings.Join(decodeJob(t, h, got.ClaimNo).Texts(), "")
+	for _, want := range []string{"失物编号：" + f.No, "认领人：王**", "138****5678", "身份证号：1***************2X"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("handover lacks %q: %s", want, text)
+		}
+	}
+	for _, whole := range []string{"11010519491231002X", "13812345678", "王小明"} {
+		if strings.Contains(text, whole) || strings.Contains(s.itemInfo.Text, whole) {
+			t.Fatalf("%q printed or shown", whole)
+		}
+	}
+	// A second claim of the same item is refused: the screen offers none,
+	// and the service refuses one sent anyway.
+	s.tabs.SelectIndex(3)
+	test.Type(s.cCode, f.No)
+	test.Tap(s.cFind)
+	if !s.claim.Disabled() || !strings.Contains(s.cItem.Text, "不能认领") {
+		t.Fatalf("claimed item offered again: %q", s.cItem.Text)
+	}
+	s.askClaim()
+	s.claimItem = &f // a screen still showing the item as held
+	s.claim.Enable()
+	test.Type(s.cDesc, "身份证")
+	s.cMatches.SetChecked(true)
+	test.Type(s.cName, "李四")
+	test.Type(s.cMobile, "13912345678")
+	test.Type(s.cID, "11010519491231002X")
+	test.Tap(s.claim)
+	s.confirm.Confirm()
+	if !strings.Contains(h.ui.LastError(), "已于 2026-11-25 10:00 被认领（交接单 "+got.ClaimNo+"）") {
+		t.Fatalf("double claim: %q", h.ui.LastError())
+	}
+	if again, _ := h.svc.LostFound.Item(h.ui.ctx, f.ID); again.ClaimNo != got.ClaimNo || again.ClaimantName != "王**" {
+		t.Fatalf("second claim changed the record: %+v", again)
+	}
+	_ = sh
+	h.verify()
+}

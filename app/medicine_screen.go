@@ -455,7 +455,7 @@ func (s *medicineScreen) show(d *ledger.Dispense) {
 		text += " · " + d.MobileMasked
 	}
 	if d.HealthNoted {
-		text += " · " + T("健康状况：%s", "***")
+		text += " · " + T("健康状况：%s", ledger.HiddenText)
 	}
 	s.detail.SetText(text)
 	if d.Printed {

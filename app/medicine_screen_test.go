@@ -305,3 +305,38 @@ func decodeDocument(raw []byte) (receipts.Document, error) {
 	err := json.Unmarshal(raw, &doc)
 	return doc, err
 }
+
+func TestMedicineContactAndHealthNoteMasked(t *testing.T) {
+	h := newHarness(t, true)
+	h.seedMedicine()
+	h.mustShell("li")
+	s := h.medicine()
+	s.medicine.SetSelectedIndex(0)
+	test.Type(s.recipient, "顾客（男）")
+	test.Type(s.reason, "顾客求助")
+	test.Type(s.mobile, "13912345678")
+	test.Type(s.health, "中暑，头晕")
+	s.printSlip.SetChecked(false)
+	test.Tap(s.dispense)
+	s.confirm.Confirm()
+	if len(s.dispenses) != 1 {
+		t.Fatalf("not dispensed: %q", h.ui.LastError())
+	}
+	d := s.dispenses[0]
+	if d.Printed || d.MobileMasked != "139****5678" || !d.HealthNoted || d.PersonID == "" {
+		t.Fatalf("dispense %+v", d)
+	}
+	if !strings.Contains(s.detail.Text, "139****5678") || !strings.Contains(s.detail.Text, "健康状况：***") || strings.Contains(s.detail.Text, "中暑") {
+		t.Fatalf("detail %q", s.detail.Text)
+	}
+	h.ui.closeMessage()
+	// No slip yet: printing it later queues the original, then a copy.
+	test.Tap(s.slip)
+	job, err := h.svc.Print.Original(h.ui.ctx, d.ReceiptNo)
+	if err != nil || job.Copy || !strings.Contains(string(job.Document), "139****5678") || strings.Contains(string(job.Document), "中暑") {
+		t.Fatalf("slip %v %s", err, job.Document)
+	}
+	if s.slip.Text != "补打领用单" {
+		t.Fatalf("slip button %q", s.slip.Text)
+	}
+}

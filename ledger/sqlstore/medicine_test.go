@@ -53,7 +53,7 @@ func (f *medFixture) quantities(t *testing.T) map[string]int {
 	return out
 }
 
-func (f *medFixture) journalCount(t *testing.T) int {
+func (f *fixture) journalCount(t *testing.T) int {
 	t.Helper()
 	var n int
 	if err := f.db.SQL().QueryRow("SELECT count(*) FROM journal").Scan(&n); err != nil {

@@ -16,9 +16,6 @@ import (
 // 138****1234 and 张*, a health note only as ***, ID numbers as
 // 1***************2X.
 
-// hiddenHealth is how a health note shows in reports: nothing of it.
-const hiddenHealth = "***"
-
 // medLostReport collects the two sections while the entries are walked.
 type medLostReport struct {
 	med, lf         receipts.Section
@@ -120,7 +117,7 @@ func (b *reportBuilder) medicineRow(e ledger.Entry, action string, ev medLostEve
 		}
 		health := ""
 		if ev.Health {
-			health = hiddenHealth
+			health = ledger.HiddenText
 		}
 		row("领用", ev.ReceiptNo, strings.Join(batches, "；"), strconv.Itoa(ev.Qty)+ev.Unit, ev.Recipient+"（"+ev.Reason+"）",
 			receipts.MaskPhone(ev.Mobile), health, "")
