@@ -39,8 +39,8 @@ func (s *lostFoundScreen) reportsTab() fyne.CanvasObject {
 	s.rMobile.OnSubmitted = func(string) { s.doReport() }
 	form := widget.NewCard(T("顾客报失"), "", container.NewVBox(
 		container.NewGridWithColumns(2, s.rKind, s.rCat),
-		s.rDesc,
-		container.NewGridWithColumns(3, s.rPlace, s.rFrom, s.rTo),
+		s.rDesc, s.rPlace,
+		container.NewGridWithColumns(2, s.rFrom, s.rTo),
 		container.NewGridWithColumns(2, s.rName, s.rMobile), s.rAdd))
 
 	s.reports = widget.NewList(func() int { return len(s.open) },
@@ -68,14 +68,21 @@ func (s *lostFoundScreen) reportsTab() fyne.CanvasObject {
 		}
 	})
 	s.claimIt.Importance = widget.HighImportance
-	s.draftRep = widget.NewButton(T("草拟寻人/寻物广播"), s.doDraftReport)
-	s.closeRep = widget.NewButton(T("结案（已找到/撤销）"), s.doCloseReport)
-	left := container.NewBorder(widget.NewLabelWithStyle(T("查找中的报失"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.reports)
-	right := container.NewBorder(widget.NewLabelWithStyle(T("可能的失物（得分）"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.matchList)
-	lists := container.NewGridWithColumns(2, left, right)
-	detail := container.NewVBox(s.reportInf, container.NewHBox(s.claimIt, s.draftRep, s.closeRep))
+	s.draftRep = widget.NewButton(T("草拟广播"), s.doDraftReport)
+	s.closeRep = widget.NewButton(T("结案"), s.doCloseReport)
+	// Left: the form and the open reports. Right: the report chosen and
+	// its possible matches side by side with their scores, and the item
+	// chosen among them.
+	bold := fyne.TextStyle{Bold: true}
+	left := container.NewBorder(container.NewVBox(form, widget.NewLabelWithStyle(T("查找中的报失"), fyne.TextAlignLeading, bold)), nil, nil, nil, s.reports)
+	detail := container.NewVScroll(s.reportInf)
+	matches := container.NewBorder(widget.NewLabelWithStyle(T("可能的失物（得分）"), fyne.TextAlignLeading, bold), nil, nil, nil, s.matchList)
+	right := container.NewBorder(container.NewGridWithColumns(3, s.claimIt, s.draftRep, s.closeRep), nil, nil, nil,
+		container.NewVSplit(detail, matches))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.5
 	s.showReport(nil)
-	return container.NewBorder(container.NewVBox(form, detail), nil, nil, nil, lists)
+	return split
 }
 
 // doReport registers a lost report.
@@ -546,7 +553,7 @@ func (u *UI) lostFoundCount() string {
 		return ""
 	}
 	if sum.Due > 0 {
-		return T("%d 保管 · %d 到期", sum.Held, sum.Due)
+		return T("%d 到期", sum.Due)
 	}
-	return T("%d 保管", sum.Held)
+	return T("%d 件", sum.Held)
 }

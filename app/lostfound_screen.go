@@ -54,6 +54,7 @@ type lostFoundScreen struct {
 	total      int
 	offset     int
 	pageInfo   *widget.Label
+	pageRow    *fyne.Container
 	prev, next *widget.Button
 
 	// the item shown (search, scan, match)
@@ -130,7 +131,7 @@ func (u *UI) newLostFoundScreen() screen {
 	}
 	s := &lostFoundScreen{u: u}
 	s.summary = widget.NewLabel("")
-	s.summary.Wrapping = fyne.TextWrapWord
+	s.summary.Truncation = fyne.TextTruncateEllipsis
 	s.itemInfo = widget.NewLabel("")
 	s.itemInfo.Wrapping = fyne.TextWrapWord
 	s.photo = canvas.NewImageFromImage(nil)
@@ -350,11 +351,14 @@ func (s *lostFoundScreen) searchTab() fyne.CanvasObject {
 	s.pageInfo = widget.NewLabel("")
 	s.prev = widget.NewButton(T("上一页"), func() { s.offset = max(0, s.offset-pageSize); s.loadResults() })
 	s.next = widget.NewButton(T("下一页"), func() { s.offset += pageSize; s.loadResults() })
+	s.pageRow = container.NewHBox(s.search, spacer(), s.pageInfo, s.prev, s.next)
 	form := container.NewVBox(
 		container.NewGridWithColumns(3, s.qCat, s.qStatus, s.qStorage),
 		container.NewGridWithColumns(3, s.qFrom, s.qTo, s.qWords),
-		container.NewHBox(s.search, spacer(), s.pageInfo, s.prev, s.next))
-	card := container.NewBorder(nil, nil, s.photo, container.NewVBox(s.toClaim, s.reprint, s.draftItem), s.itemInfo)
+		s.pageRow)
+	info := container.NewVScroll(s.itemInfo)
+	info.SetMinSize(fyne.NewSize(0, 124))
+	card := container.NewBorder(nil, nil, s.photo, container.NewVBox(s.toClaim, s.reprint, s.draftItem), info)
 	return container.NewBorder(container.NewVBox(form, card, widget.NewSeparator()), nil, nil, nil, s.results)
 }
 
@@ -390,6 +394,7 @@ func (s *lostFoundScreen) loadResults() {
 	s.pageInfo.SetText(T("共 %d 条 · 第 %d/%d 页", total, s.offset/pageSize+1, pages))
 	setEnabled(s.prev, s.offset > 0)
 	setEnabled(s.next, s.offset+pageSize < total)
+	s.pageRow.Refresh()
 }
 
 // itemLine is one row of an item list.

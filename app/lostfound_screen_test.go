@@ -174,7 +174,7 @@ func TestLostFoundDisposalTwoApproversThroughScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh := h.mustShell("li")
-	if !strings.Contains(sh.glance.alerts.Text, "失物保管到期 2 件") || !strings.Contains(sh.nav[3].button.Text, "2 到期") {
+	if !strings.Contains(sh.glance.alerts.Text, "失物保管到期 2 件") || !strings.Contains(sh.nav[3].button.Text, "(2 到期)") {
 		t.Fatalf("alerts %q nav %q", sh.glance.alerts.Text, sh.nav[3].button.Text)
 	}
 	s := h.lostFound()

@@ -21,10 +21,11 @@ import (
 // other tabs. Alerts show on top of every tab.
 type medicineScreen struct {
 	u    *UI
-	root fyne.CanvasObject
+	root *fyne.Container
 	tabs *container.AppTabs
 
-	alerts *widget.Label
+	alerts    *fyne.Container // one truncated line per alert
+	alertText string          // the alerts shown, joined (tests, logs)
 
 	// dispense tab
 	category  *widget.Select
@@ -46,6 +47,7 @@ type medicineScreen struct {
 	total      int
 	offset     int
 	pageInfo   *widget.Label
+	listHead   *fyne.Container
 	prev, next *widget.Button
 	detail     *widget.Label
 	slip       *widget.Button
@@ -87,6 +89,7 @@ type medicineScreen struct {
 	moveOff   int
 	movePage  *widget.Label
 	movePrev  *widget.Button
+	moveHead  *fyne.Container
 	moveNext  *widget.Button
 
 	confirm *dialog.ConfirmDialog
@@ -107,9 +110,7 @@ func (u *UI) newMedicineScreen() screen {
 		return u.newPlaceholder(T("应急药品"), true)
 	}
 	s := &medicineScreen{u: u}
-	s.alerts = widget.NewLabel("")
-	s.alerts.Wrapping = fyne.TextWrapWord
-	s.alerts.Importance = widget.WarningImportance
+	s.alerts = container.NewVBox()
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem(T("领用"), s.dispenseTab()),
 		container.NewTabItem(T("库存"), s.stockTab()),
@@ -166,11 +167,18 @@ func (s *medicineScreen) dispenseTab() fyne.CanvasObject {
 	s.detail = widget.NewLabel("")
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.slip = widget.NewButton(T("打印领用单"), s.doSlip)
-	head := container.NewVBox(widget.NewCard(T("领用登记"), "", form),
-		container.NewBorder(nil, nil, nil, s.slip, s.detail),
-		container.NewHBox(widget.NewLabelWithStyle(T("领用记录"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), spacer(), s.pageInfo, s.prev, s.next))
+	// The form scrolls on a short screen; the chosen record and the
+	// records take the rest.
+	top := container.NewVScroll(container.NewPadded(form))
+	detail := container.NewVScroll(s.detail)
+	detail.SetMinSize(fyne.NewSize(0, 72))
+	listHead := container.NewHBox(widget.NewLabelWithStyle(T("领用记录"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), spacer(), s.pageInfo, s.prev, s.next)
+	s.listHead = listHead
+	bottom := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, s.slip, detail), listHead), nil, nil, nil, s.recent)
+	split := container.NewVSplit(top, bottom)
+	split.Offset = 0.6
 	s.show(nil)
-	return container.NewBorder(head, nil, nil, nil, s.recent)
+	return split
 }
 
 func (s *medicineScreen) content() fyne.CanvasObject { return s.root }
@@ -203,28 +211,33 @@ func (s *medicineScreen) refresh() {
 	s.loadMoves()
 }
 
-// loadAlerts shows expired, expiring and low stock on top.
+// loadAlerts shows expired, expiring and low stock on top, one line each:
+// the most urgent, then the second or how many there are in all.
 func (s *medicineScreen) loadAlerts() {
-	as, err := s.u.svc.Medicine.Alerts(s.u.ctx)
-	if err != nil {
-		s.alerts.SetText(T("读取失败"))
-		return
-	}
-	if len(as) == 0 {
-		s.alerts.SetText("")
-		s.alerts.Hide()
-		return
-	}
 	var lines []string
-	for i, a := range as {
-		if i == 3 {
-			lines = append(lines, T("……共 %d 条提醒", len(as)))
-			break
+	if as, err := s.u.svc.Medicine.Alerts(s.u.ctx); err != nil {
+		lines = []string{T("读取失败")}
+	} else {
+		for i, a := range as {
+			if i == 1 && len(as) > 2 {
+				lines = append(lines, T("……共 %d 条提醒", len(as)))
+				break
+			}
+			lines = append(lines, "！"+alertText(a))
 		}
-		lines = append(lines, "！"+alertText(a))
 	}
-	s.alerts.SetText(strings.Join(lines, "\n"))
-	s.alerts.Show()
+	s.alertText = strings.Join(lines, "\n")
+	s.alerts.Objects = nil
+	for _, l := range lines {
+		w := widget.NewLabel(l)
+		w.Truncation = fyne.TextTruncateEllipsis
+		w.Importance = widget.WarningImportance
+		s.alerts.Add(w)
+	}
+	s.alerts.Refresh()
+	if s.root != nil {
+		s.root.Refresh()
+	}
 }
 
 // alertText is a medicine alert in the UI language.
@@ -429,6 +442,7 @@ func (s *medicineScreen) loadRecent() {
 	s.pageInfo.SetText(T("共 %d 条 · 第 %d/%d 页", total, s.offset/pageSize+1, pages))
 	setEnabled(s.prev, s.offset > 0)
 	setEnabled(s.next, s.offset+pageSize < total)
+	s.listHead.Refresh() // the page label's width changed
 }
 
 // dispenseLine is one row of the dispense list.

@@ -83,8 +83,8 @@ func TestMedicineDispenseThroughScreen(t *testing.T) {
 		t.Fatalf("alerts: nav %q glance %q", sh.nav[2].button.Text, sh.glance.alerts.Text)
 	}
 	s := h.medicine()
-	if !strings.Contains(s.alerts.Text, "批号 EXP 已过期（2026-11-26）") || !strings.Contains(s.alerts.Text, "批号 OLD 将于 2026-11-30 过期") {
-		t.Fatalf("alerts = %q", s.alerts.Text)
+	if !strings.Contains(s.alertText, "批号 EXP 已过期（2026-11-26）") || !strings.Contains(s.alertText, "批号 OLD 将于 2026-11-30 过期") || len(s.alerts.Objects) != 2 {
+		t.Fatalf("alerts = %q", s.alertText)
 	}
 	// Internal medicines only: the device is kept apart.
 	if len(s.medicine.Options) != 1 || !strings.Contains(s.medicine.Options[0], "可用 15盒") {

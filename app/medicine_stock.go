@@ -310,6 +310,7 @@ func (s *medicineScreen) ledgerTab() fyne.CanvasObject {
 	s.moveNext = widget.NewButton(T("下一页"), func() { s.moveOff += pageSize; s.loadMoves() })
 	head := container.NewHBox(widget.NewLabelWithStyle(T("出入库台账"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		spacer(), s.movePage, s.movePrev, s.moveNext)
+	s.moveHead = head
 	return container.NewBorder(head, nil, nil, nil, s.moves)
 }
 
@@ -326,6 +327,7 @@ func (s *medicineScreen) loadMoves() {
 	s.movePage.SetText(T("共 %d 条 · 第 %d/%d 页", total, s.moveOff/pageSize+1, pages))
 	setEnabled(s.movePrev, s.moveOff > 0)
 	setEnabled(s.moveNext, s.moveOff+pageSize < total)
+	s.moveHead.Refresh()
 }
 
 // moveLine is one row of the movement ledger.

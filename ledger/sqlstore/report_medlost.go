@@ -172,7 +172,7 @@ func (b *reportBuilder) lostFoundRow(e ledger.Entry, action string, ev medLostEv
 		row("登记", ev.No, ev.Category, ev.Description, ev.FoundPlace+"；存放 "+ev.Storage, "", "")
 	case "claim":
 		r.claimed++
-		row("认领", ev.No+"（交接单 "+ev.ClaimNo+"）", "", ev.Description, "", contact(), "")
+		row("认领", ev.No+"（交接单 "+ev.ClaimNo+"）", "", "认领人描述："+ev.Description, "", contact(), "")
 	case "dispose":
 		r.disposed++
 		var names []string
