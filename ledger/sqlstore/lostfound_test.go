@@ -240,10 +240,10 @@ func TestLostFoundDisposalTwoApprovers(t *testing.T) {
 		t.Fatalf("stored %+v", stored)
 	}
 	// The database refuses a change to a disposed item.
-	if _, err := f.db.SQL().Exec("UPDATE found_items SET status = 'held', dispose_seq = 0 WHERE id = ?", keys.ID); err == nil {
+	if _, err := f.db.db.Exec("UPDATE found_items SET status = 'held', dispose_seq = 0 WHERE id = ?", keys.ID); err == nil {
 		t.Fatal("disposed item changed")
 	}
-	if _, err := f.db.SQL().Exec("DELETE FROM found_items"); err == nil {
+	if _, err := f.db.db.Exec("DELETE FROM found_items"); err == nil {
 		t.Fatal("found items deleted")
 	}
 	if res, _ := f.journal.Verify(ctx); !res.OK {
@@ -255,7 +255,7 @@ func TestLostFoundRegisterRefusals(t *testing.T) {
 	f := newLFFixture(t)
 	ctx := context.Background()
 	before := 0
-	f.db.SQL().QueryRow("SELECT count(*) FROM journal").Scan(&before)
+	f.db.db.QueryRow("SELECT count(*) FROM journal").Scan(&before)
 	for _, r := range []ledger.RegisterFoundRequest{
 		{Category: "宠物", Description: "小狗", FoundAt: f.clock.Now(), FoundPlace: "门口", Finder: "顾客", Storage: "A"},
 		{Category: "钱包", Description: "钱包", FoundAt: f.clock.Now().Add(time.Hour), FoundPlace: "门口", Finder: "顾客", Storage: "A"},
@@ -267,7 +267,7 @@ func TestLostFoundRegisterRefusals(t *testing.T) {
 		}
 	}
 	after := 0
-	f.db.SQL().QueryRow("SELECT count(*) FROM journal").Scan(&after)
+	f.db.db.QueryRow("SELECT count(*) FROM journal").Scan(&after)
 	if after != before {
 		t.Fatalf("journal grew %d -> %d", before, after)
 	}

@@ -56,7 +56,7 @@ func (f *medFixture) quantities(t *testing.T) map[string]int {
 func (f *fixture) journalCount(t *testing.T) int {
 	t.Helper()
 	var n int
-	if err := f.db.SQL().QueryRow("SELECT count(*) FROM journal").Scan(&n); err != nil {
+	if err := f.db.db.QueryRow("SELECT count(*) FROM journal").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -235,7 +235,7 @@ func TestMedicineStockNeverNegativeInDatabase(t *testing.T) {
 		"DELETE FROM medicines",
 		"UPDATE medicine_batches SET expiry = '2030-01-01'",
 	} {
-		if _, err := f.db.SQL().Exec(q); err == nil {
+		if _, err := f.db.db.Exec(q); err == nil {
 			t.Errorf("%s: accepted", q)
 		}
 	}

@@ -35,11 +35,14 @@ func everywhere(t *testing.T, f *fixture, needle string) {
 		}
 	}
 	for _, q := range []string{
-		"SELECT count(*) FROM found_items WHERE claimant_id LIKE '%' || ? || '%' OR claimant_name LIKE '%' || ? || '%' OR claim_desc LIKE '%' || ? || '%'",
-		"SELECT count(*) FROM medicine_dispenses WHERE recipient LIKE '%' || ? || '%' OR reason LIKE '%' || ? || '%' OR mobile_masked LIKE '%' || ? || '%'",
+		"SELECT count(*) FROM found_items WHERE claimant_id LIKE ? OR claimant_name LIKE ? OR claim_desc LIKE ? OR finder_masked LIKE ?",
+		"SELECT count(*) FROM medicine_dispenses WHERE recipient LIKE ? OR reason LIKE ? OR mobile_masked LIKE ? OR takes LIKE ?",
+		"SELECT count(*) FROM lost_reports WHERE name_masked LIKE ? OR phone_masked LIKE ? OR description LIKE ? OR person_id LIKE ?",
+		"SELECT count(*) FROM print_jobs WHERE document LIKE ? OR receipt_no LIKE ? OR last_error LIKE ? OR state LIKE ?",
 	} {
 		var n int
-		if err := f.db.SQL().QueryRow(q, needle, needle, needle).Scan(&n); err != nil || n != 0 {
+		p := "%" + needle + "%"
+		if err := f.db.db.QueryRow(q, p, p, p, p).Scan(&n); err != nil || n != 0 {
 			t.Fatalf("%q found by %s (%v)", needle, q, err)
 		}
 	}
