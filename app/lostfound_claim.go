@@ -445,22 +445,55 @@ func (s *lostFoundScreen) doDispose(f ledger.FoundItem, method ledger.DisposalMe
 	u.info(T("已处置"), T("失物 %s 已%s：%s（%s）", got.No, T(got.Disposal.Label()), got.DisposedTo, strings.Join(got.Approvers, "、")))
 }
 
-// draftsTab lists the announcement drafts.
+// draftsTab lists the announcement drafts; a chosen draft goes to the
+// broadcast console's queue.
 func (s *lostFoundScreen) draftsTab() fyne.CanvasObject {
 	s.drafts = widget.NewList(func() int { return len(s.draftRows) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
+			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			d := s.draftRows[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("[%s] %s  %s", T(d.Template.Label()), d.CreatedAt.In(s.u.settings.Location()).Format("01-02 15:04"), d.Text))
-			s.drafts.SetItemHeight(i, o.MinSize().Height)
-		})
-	note := widget.NewLabel(T("广播稿中的姓名已打码。请在广播台（F7）播出。"))
-	note.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(note, nil, nil, nil, s.drafts)
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.draftLine(s.draftRows[i])) })
+	s.drafts.OnSelected = func(i widget.ListItemID) {
+		d := s.draftRows[i]
+		s.draft = &d
+		s.draftText.SetText(d.Text)
+		setEnabled(s.queue, d.Status == ledger.DraftOpen)
+	}
+	s.draftText = widget.NewLabel(T("选中一条广播稿，送广播台（F7）排队播出。稿中的姓名已打码。"))
+	s.draftText.Wrapping = fyne.TextWrapWord
+	text := container.NewVScroll(s.draftText)
+	text.SetMinSize(fyne.NewSize(0, 96))
+	s.queue = widget.NewButton(T("送广播台排队"), s.doQueue)
+	s.queue.Importance = widget.HighImportance
+	s.queue.Disable()
+	return container.NewBorder(container.NewBorder(nil, nil, nil, s.queue, text), nil, nil, nil, s.drafts)
+}
+
+// draftLine is one row of the drafts list.
+func (s *lostFoundScreen) draftLine(d ledger.AnnouncementDraft) string {
+	state := T("待播")
+	if d.Status == ledger.DraftQueued {
+		state = T("已送广播台")
+	}
+	return fmt.Sprintf("[%s] %s %s  %s", T(d.Template.Label()), d.CreatedAt.In(s.u.settings.Location()).Format("01-02 15:04"), state, d.Text)
+}
+
+// doQueue hands the chosen draft to the broadcast console.
+func (s *lostFoundScreen) doQueue() {
+	if s.draft == nil {
+		return
+	}
+	d, err := s.u.svc.LostFound.QueueDraft(s.u.ctx, s.u.Staff(), s.draft.ID)
+	if err != nil {
+		s.u.showError(err)
+		return
+	}
+	s.draft = nil
+	s.queue.Disable()
+	s.u.afterChange()
+	s.u.info(T("广播稿"), T("已送广播台排队（第 %d 号广播）", d.BroadcastID))
 }
 
 // loadDrafts loads the newest drafts.
@@ -471,6 +504,7 @@ func (s *lostFoundScreen) loadDrafts() {
 		return
 	}
 	s.draftRows = ds
+	s.drafts.UnselectAll()
 	s.drafts.Refresh()
 }
 

@@ -113,6 +113,9 @@ type lostFoundScreen struct {
 	// drafts
 	drafts    *widget.List
 	draftRows []ledger.AnnouncementDraft
+	draft     *ledger.AnnouncementDraft
+	draftText *widget.Label
+	queue     *widget.Button
 
 	// categories (supervisors)
 	catText *widget.Entry

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"servicedesk/ledger"
+	"servicedesk/ledger/sqlstore"
 )
 
 // lostFound opens F4 and returns its screen.
@@ -154,8 +155,23 @@ func TestLostFoundRegisterSearchMatchThroughScreen(t *testing.T) {
 		t.Fatalf("claim tab not prepared: %d %+v", s.tabs.SelectedIndex(), s.claimItem)
 	}
 	s.tabs.SelectIndex(5)
-	if len(s.draftRows) != 1 || s.draftRows[0].Template != ledger.DraftItem {
+	if len(s.draftRows) != 1 || s.draftRows[0].Template != ledger.DraftItem || !s.queue.Disabled() {
 		t.Fatalf("drafts %+v", s.draftRows)
+	}
+	// The draft goes to the broadcast console's queue, once.
+	s.drafts.Select(0)
+	test.Tap(s.queue)
+	queue, err := sqlstore.NewBroadcastService(h.db).Queue(h.ui.ctx)
+	if err != nil || len(queue) != 1 || queue[0].Text != s.draftRows[0].Text || !strings.Contains(h.ui.lastInfo, "已送广播台排队") {
+		t.Fatalf("broadcast queue %+v %v (%q)", queue, err, h.ui.LastError())
+	}
+	h.ui.closeMessage()
+	if !strings.Contains(s.draftLine(s.draftRows[0]), "已送广播台") {
+		t.Fatalf("draft line %q", s.draftLine(s.draftRows[0]))
+	}
+	s.drafts.Select(0)
+	if !s.queue.Disabled() {
+		t.Fatal("a queued draft can be queued again")
 	}
 	h.verify()
 }

@@ -500,13 +500,13 @@ func DisposalApproval(actorID int64, f FoundItem, m DisposalMethod) ApprovalRequ
 		ActorID: actorID}
 }
 
-// clip shortens s to n runes with an ellipsis.
+// clip shortens s to at most n runes, the last an ellipsis when cut.
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n]) + "…"
+	return string(r[:n-1]) + "…"
 }
 
 // Announcement drafts (寻人寻物广播) made from a lost report or a found
@@ -547,6 +547,8 @@ type AnnouncementDraft struct {
 	CreatedAt time.Time
 	CreatedBy int64
 	Status    string // draft, or queued (handed to the broadcast console)
+	// BroadcastID is the broadcast queued from the draft, 0 before.
+	BroadcastID int64
 }
 
 // Draft statuses.
@@ -555,45 +557,48 @@ const (
 	DraftQueued = "queued"
 )
 
-// DraftFromReport drafts the announcement for lost report r; place is
-// where the customer is waiting or items are brought (the counter), and
-// the report's name must already be masked.
+// DraftFromReport drafts the announcement for lost report r with the
+// broadcast console's templates (寻人 or 寻物); place is where the family
+// waits or items are brought (the counter). The report's name must already
+// be masked; the text is the template's, so the draft reads exactly as it
+// will be broadcast.
 func DraftFromReport(r LostReport, place string) AnnouncementDraft {
-	d := AnnouncementDraft{ReportID: r.ID, Fields: map[string]string{}}
+	d := AnnouncementDraft{ReportID: r.ID, Fields: map[string]string{FieldPlace: clip(place, 30)}}
 	if r.Kind == LostPerson {
 		d.Template = DraftPerson
-		d.Fields["name"] = r.NameMasked
-		d.Fields["clothing"] = clip(r.Description, 40)
-		d.Fields["place"] = place
-		d.Text = "各位顾客请注意，现在广播寻人：" + r.NameMasked + "，" + clip(r.Description, 40) +
-			"，听到广播后请到" + place + "，您的家人正在那里等您。"
-		return d
+		d.Fields[FieldName] = clip(r.NameMasked, 20)
+		d.Fields[FieldClothing] = clip(r.Description, 40)
+	} else {
+		d.Template = DraftItem
+		d.Fields[FieldItem] = clip(r.Description, 30)
+		if r.Place != "" {
+			d.Fields[FieldWhere] = clip(r.Place, 30)
+		}
 	}
-	d.Template = DraftItem
-	d.Fields["item"] = clip(r.Description, 30)
-	d.Fields["place"] = place
-	where := ""
-	if r.Place != "" {
-		d.Fields["where"] = clip(r.Place, 30)
-		where = "在" + clip(r.Place, 30)
-	}
-	d.Text = "各位顾客请注意，有顾客" + where + "遗失" + clip(r.Description, 30) + "，如有拾到，请送到" + place + "，谢谢您的合作。"
+	d.Text = d.Announcement().Text(nil)
 	return d
 }
 
-// DraftFromFound drafts a 招领 announcement for a found identity document
-// (or any found item): the owner's name masked when known.
+// DraftFromFound drafts a 失物招领 announcement for a found item (an
+// identity document names its owner, masked).
 func DraftFromFound(f FoundItem, place string) AnnouncementDraft {
 	item := f.Category
 	if f.OwnerMasked != "" {
 		item = "姓名为" + f.OwnerMasked + "的" + f.Category
 	}
-	d := AnnouncementDraft{ItemID: f.ID, Template: DraftFound, Fields: map[string]string{"item": clip(item, 30), "place": place}}
-	where := ""
+	d := AnnouncementDraft{ItemID: f.ID, Template: DraftFound, Fields: map[string]string{FieldItem: clip(item, 30), FieldPlace: clip(place, 30)}}
 	if f.FoundPlace != "" {
-		d.Fields["where"] = clip(f.FoundPlace, 30)
-		where = "在" + clip(f.FoundPlace, 30)
+		d.Fields[FieldWhere] = clip(f.FoundPlace, 30)
 	}
-	d.Text = "各位顾客请注意，本商场" + where + "拾到" + clip(item, 30) + "，请失主到" + place + "认领。"
+	d.Text = d.Announcement().Text(nil)
 	return d
+}
+
+// Announcement is the draft as the broadcast console's announcement.
+func (d AnnouncementDraft) Announcement() Announcement {
+	fields := make(map[string]string, len(d.Fields))
+	for k, v := range d.Fields {
+		fields[k] = v
+	}
+	return Announcement{Template: TemplateKind(d.Template), Fields: fields}
 }

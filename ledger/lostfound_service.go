@@ -45,6 +45,8 @@ type LostFoundService interface {
 	DraftFromReport(ctx context.Context, actor Staff, reportID int64) (AnnouncementDraft, error)
 	// DraftFromItem drafts a 招领 announcement from a found item.
 	DraftFromItem(ctx context.Context, actor Staff, itemID int64) (AnnouncementDraft, error)
+	// QueueDraft hands a draft to the broadcast console's queue, once.
+	QueueDraft(ctx context.Context, actor Staff, draftID int64) (AnnouncementDraft, error)
 	// Drafts lists announcement drafts, newest first.
 	Drafts(ctx context.Context, limit int) ([]AnnouncementDraft, error)
 	// Summary counts held, due and open records for the side panel.

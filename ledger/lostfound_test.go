@@ -210,10 +210,17 @@ func TestDrafts(t *testing.T) {
 	if d.Template != DraftItem || d.Text != "各位顾客请注意，有顾客在三楼美食广场遗失黑色双肩包，如有拾到，请送到一楼总服务台，谢谢您的合作。" {
 		t.Fatalf("%+v", d)
 	}
-	p := LostReport{ID: 4, Kind: LostPerson, Description: "男孩，约5岁，红色上衣", NameMasked: "张*"}
+	p := LostReport{ID: 4, Kind: LostPerson, Description: "红色上衣、蓝色牛仔裤", NameMasked: "张*"}
 	d = DraftFromReport(p, "一楼总服务台")
-	if d.Template != DraftPerson || d.Fields["name"] != "张*" || !strings.Contains(d.Text, "寻人：张*，男孩，约5岁，红色上衣，听到广播后请到一楼总服务台") {
+	if d.Template != DraftPerson || d.Fields["name"] != "张*" || d.Text != "各位顾客请注意，现在广播寻人：张*，身穿红色上衣、蓝色牛仔裤，听到广播后请到一楼总服务台，您的家人正在那里等您。" {
 		t.Fatalf("%+v", d)
+	}
+	if _, err := d.Announcement().Normalize(); err != nil {
+		t.Fatalf("person draft not accepted by the broadcast console: %v", err)
+	}
+	long := DraftFromReport(LostReport{Kind: LostItem, Description: strings.Repeat("长", 200), Place: strings.Repeat("地", 40)}, strings.Repeat("台", 40))
+	if _, err := long.Announcement().Normalize(); err != nil {
+		t.Fatalf("longest draft not accepted by the broadcast console: %v", err)
 	}
 	f := FoundItem{ID: 5, Category: "证件", OwnerMasked: "李*", FoundPlace: "二楼电梯口"}
 	d = DraftFromFound(f, "一楼总服务台")

@@ -266,7 +266,7 @@ func (s *LostFoundService) draft(ctx context.Context, actor ledger.Staff, make f
 // Drafts lists announcement drafts, newest first.
 func (s *LostFoundService) Drafts(ctx context.Context, limit int) ([]ledger.AnnouncementDraft, error) {
 	_, limit = page(0, limit)
-	rows, err := s.db.db.QueryContext(ctx, `SELECT id, template, fields, text, report_id, item_id, created_at, created_by, status
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, template, fields, text, report_id, item_id, created_at, created_by, status, broadcast_id
 		FROM lostfound_drafts ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, internal("list drafts", err)
@@ -276,7 +276,7 @@ func (s *LostFoundService) Drafts(ctx context.Context, limit int) ([]ledger.Anno
 	for rows.Next() {
 		var d ledger.AnnouncementDraft
 		var fields, created string
-		if err := rows.Scan(&d.ID, &d.Template, &fields, &d.Text, &d.ReportID, &d.ItemID, &created, &d.CreatedBy, &d.Status); err != nil {
+		if err := rows.Scan(&d.ID, &d.Template, &fields, &d.Text, &d.ReportID, &d.ItemID, &created, &d.CreatedBy, &d.Status, &d.BroadcastID); err != nil {
 			return nil, internal("scan draft", err)
 		}
 		if err := json.Unmarshal([]byte(fields), &d.Fields); err != nil {

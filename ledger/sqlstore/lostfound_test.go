@@ -176,6 +176,21 @@ func TestLostFoundMatches(t *testing.T) {
 	if len(ds) != 1 || ds[0].Text != d.Text || sum.Held != 3 || sum.Open != 1 || sum.Drafts != 1 || sum.Due != 0 {
 		t.Fatalf("drafts %+v summary %+v", ds, sum)
 	}
+	// The draft goes to the broadcast console's queue once, as drafted.
+	q, err := f.lf.QueueDraft(ctx, f.clerk, d.ID)
+	if err != nil || q.Status != ledger.DraftQueued || q.BroadcastID == 0 {
+		t.Fatalf("queue draft %+v %v", q, err)
+	}
+	queue, err := NewBroadcastService(f.db).Queue(ctx)
+	if err != nil || len(queue) != 1 || queue[0].ID != q.BroadcastID || queue[0].Text != d.Text || queue[0].Kind != "item" {
+		t.Fatalf("broadcast queue %+v %v", queue, err)
+	}
+	if _, err := f.lf.QueueDraft(ctx, f.clerk, d.ID); ledger.ErrorCode(err) != ledger.ECONFLICT {
+		t.Fatalf("second queue: %v", err)
+	}
+	if _, err := f.db.db.Exec("UPDATE lostfound_drafts SET text = 'x' WHERE id = ?", d.ID); err == nil {
+		t.Fatal("a queued draft changed")
+	}
 	if err := f.lf.CloseReport(ctx, f.clerk, r.ID, "顾客已找到"); err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func (f *medFixture) quantities(t *testing.T) map[string]int {
 	return out
 }
 
-func (f *fixture) journalCount(t *testing.T) int {
+func (f *fixture) journalLen(t *testing.T) int {
 	t.Helper()
 	var n int
 	if err := f.db.db.QueryRow("SELECT count(*) FROM journal").Scan(&n); err != nil {
@@ -119,7 +119,7 @@ func TestMedicineDispenseEarliestExpiryFirst(t *testing.T) {
 func TestMedicineRefusals(t *testing.T) {
 	f := newMedFixture(t)
 	ctx := context.Background()
-	before := f.journalCount(t)
+	before := f.journalLen(t)
 	req := ledger.DispenseRequest{MedicineID: f.m.ID, Quantity: 15, Recipient: "顾客", Reason: "头痛"}
 	if _, err := f.med.Dispense(ctx, f.clerk, req); ledger.ErrorCode(err) != ledger.ECONFLICT || !strings.Contains(ledger.ErrorMessage(err), "未过期库存只有 14盒") {
 		t.Fatalf("over stock: %v", err)
@@ -152,7 +152,7 @@ func TestMedicineRefusals(t *testing.T) {
 	if _, err := f.med.Restock(ctx, f.clerk, ledger.RestockRequest{MedicineID: f.m.ID, BatchNo: "X", Expiry: "2026-12-01", Quantity: 1}); ledger.ErrorCode(err) != ledger.EINVALID {
 		t.Fatalf("restock of expired stock: %v", err)
 	}
-	if n := f.journalCount(t); n != before {
+	if n := f.journalLen(t); n != before {
 		t.Fatalf("journal grew from %d to %d on refusals", before, n)
 	}
 	if q := f.quantities(t); q["B-OLD"] != 4 || q["B-NEW"] != 10 {

@@ -111,13 +111,13 @@ func TestClaimWithoutKeysRefused(t *testing.T) {
 	f := newLFFixture(t) // no keys file
 	ctx := context.Background()
 	it := f.register(t, "钱包", "黑色钱包", "三楼", "A柜-3")
-	before := f.journalCount(t)
+	before := f.journalLen(t)
 	_, err := f.lf.Claim(ctx, f.clerk, ledger.ClaimRequest{ItemID: it.ID, Description: "黑色钱包", Matches: true, Name: "张三",
 		Mobile: "13812345678", ResidentID: claimantID})
 	if err == nil {
 		t.Fatal("claim without personal-data keys went through")
 	}
-	if got, _ := f.lf.Item(ctx, it.ID); got.Status != ledger.FoundHeld || f.journalCount(t) != before {
+	if got, _ := f.lf.Item(ctx, it.ID); got.Status != ledger.FoundHeld || f.journalLen(t) != before {
 		t.Fatalf("a refused claim changed state: %s", got.Status)
 	}
 }

@@ -110,3 +110,8 @@ CREATE TABLE lostfound_drafts (
 );
 CREATE TRIGGER lostfound_drafts_no_delete BEFORE DELETE ON lostfound_drafts
 BEGIN SELECT RAISE(ABORT, 'drafts are never deleted'); END;
+-- a draft is queued once; after that it never changes
+CREATE TRIGGER lostfound_drafts_final BEFORE UPDATE ON lostfound_drafts
+WHEN OLD.status <> 'draft' OR NEW.text <> OLD.text OR NEW.fields <> OLD.fields OR NEW.template <> OLD.template
+	OR (OLD.seq <> 0 AND NEW.seq <> OLD.seq)
+BEGIN SELECT RAISE(ABORT, 'a draft is queued once and never changes'); END;
