@@ -26,7 +26,7 @@ func (s *lostFoundScreen) reportsTab() fyne.CanvasObject {
 			s.rCat.Enable()
 		}
 	})
-	s.rKind.Horizontal = true
+	s.rKind.Horizontal = false
 	s.rKind.SetSelected(T("寻物"))
 	s.rDesc = u.newKeyEntry(T("遗失物品（或走失人员）的描述"))
 	s.rPlace = u.newKeyEntry(T("遗失地点（选填）"))
@@ -38,7 +38,7 @@ func (s *lostFoundScreen) reportsTab() fyne.CanvasObject {
 	s.rAdd.Importance = widget.HighImportance
 	s.rMobile.OnSubmitted = func(string) { s.doReport() }
 	form := widget.NewCard(T("顾客报失"), "", container.NewVBox(
-		container.NewGridWithColumns(2, s.rKind, s.rCat),
+		container.NewBorder(nil, nil, s.rKind, nil, s.rCat),
 		s.rDesc, s.rPlace,
 		container.NewGridWithColumns(2, s.rFrom, s.rTo),
 		container.NewGridWithColumns(2, s.rName, s.rMobile), s.rAdd))
@@ -77,7 +77,7 @@ func (s *lostFoundScreen) reportsTab() fyne.CanvasObject {
 	left := container.NewBorder(container.NewVBox(form, widget.NewLabelWithStyle(T("查找中的报失"), fyne.TextAlignLeading, bold)), nil, nil, nil, s.reports)
 	detail := container.NewVScroll(s.reportInf)
 	matches := container.NewBorder(widget.NewLabelWithStyle(T("可能的失物（得分）"), fyne.TextAlignLeading, bold), nil, nil, nil, s.matchList)
-	right := container.NewBorder(container.NewGridWithColumns(3, s.claimIt, s.draftRep, s.closeRep), nil, nil, nil,
+	right := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(s.draftRep, s.closeRep), s.claimIt), nil, nil, nil,
 		container.NewVSplit(detail, matches))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.5

@@ -83,11 +83,24 @@ func (h *harness) seedMedLost() {
 // TestMedLostScreensFitCounterScreens walks every tab of the medicine and
 // lost-and-found screens at the counter sizes (1024×768 first) and checks
 // that every control is inside the window without sideways scrolling.
-func TestMedLostScreensFitCounterScreens(t *testing.T) {
+func TestMedLostScreensFitCounterScreens(t *testing.T) { checkMedLostFit(t) }
+
+// TestEnglishMedLostFit is the same walk in English (longer words); it
+// only runs in TestEnglishUI's child process.
+func TestEnglishMedLostFit(t *testing.T) {
+	if os.Getenv("SD_TEST_LANG") != "en" {
+		t.Skip("run by TestEnglishUI")
+	}
+	checkMedLostFit(t)
+}
+
+// checkMedLostFit walks both screens' tabs at every counter size.
+func checkMedLostFit(t *testing.T) {
 	for _, size := range counterScreens {
 		t.Run(fmt.Sprintf("%.0fx%.0f", size.Width, size.Height), func(t *testing.T) {
 			h := newHarness(t, true)
 			h.seedMedLost()
+			h.win.Resize(size) // as the counter starts: the nav column is sized at login
 			h.mustShell("wang")
 			h.win.Resize(size)
 			n := 0
