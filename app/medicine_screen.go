@@ -74,6 +74,8 @@ type medicineScreen struct {
 	writeOff    *widget.Button
 	level       *keyEntry
 	setLevel    *widget.Button
+	warnDays    *keyEntry
+	setWarn     *widget.Button
 	nName       *keyEntry
 	nCategory   *widget.Select
 	nSpec       *keyEntry

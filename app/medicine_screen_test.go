@@ -340,3 +340,31 @@ func TestMedicineContactAndHealthNoteMasked(t *testing.T) {
 		t.Fatalf("slip button %q", s.slip.Text)
 	}
 }
+
+func TestMedicineWarnDaysSetting(t *testing.T) {
+	h := newHarness(t, true)
+	h.seedMedicine()
+	h.mustShell("wang")
+	s := h.medicine()
+	s.tabs.SelectIndex(1)
+	if s.warnDays.Text != "30" {
+		t.Fatalf("warn days %q", s.warnDays.Text)
+	}
+	s.warnDays.SetText("400")
+	test.Tap(s.setWarn)
+	if !strings.Contains(h.ui.LastError(), "药品临期提醒天数须在1到365之间") {
+		t.Fatalf("400 days: %q", h.ui.LastError())
+	}
+	h.ui.closeMessage()
+	s.warnDays.SetText("3")
+	test.Tap(s.setWarn)
+	as, _ := h.svc.Medicine.Alerts(h.ui.ctx)
+	for _, a := range as {
+		if a.Kind == ledger.AlertExpiring && a.BatchNo == "OLD" {
+			t.Fatalf("OLD (2026-11-30) still flagged with a 3-day window: %+v", as)
+		}
+	}
+	if set, _ := h.svc.Settings.Settings(h.ui.ctx); set.MedicineWarnDays != 3 {
+		t.Fatalf("setting %d", set.MedicineWarnDays)
+	}
+}

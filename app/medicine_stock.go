@@ -45,6 +45,8 @@ func (s *medicineScreen) stockTab() fyne.CanvasObject {
 
 	s.level = u.newKeyEntry(T("补货提醒数量"))
 	s.setLevel = widget.NewButton(T("保存补货线"), s.doLevel)
+	s.warnDays = u.newKeyEntry(T("临期提醒天数"))
+	s.setWarn = widget.NewButton(T("保存临期天数"), s.doWarnDays)
 
 	s.nName = u.newKeyEntry(T("药品名称"))
 	s.nCategory = widget.NewSelect(categoryLabels(), nil)
@@ -59,8 +61,12 @@ func (s *medicineScreen) stockTab() fyne.CanvasObject {
 		container.NewGridWithColumns(2, s.rQty, s.rSupplier), s.restock))
 	count := widget.NewCard(T("盘点"), T("逐批填写实点数量，差异记入台账"), container.NewVBox(s.countBox, s.countNote, s.count))
 	writeOff := widget.NewCard(T("报损"), "", container.NewVBox(s.woBatch, container.NewGridWithColumns(2, s.woQty, s.woReason), s.writeOff))
+	settings := fyne.CanvasObject(container.NewBorder(nil, nil, nil, s.setLevel, s.level))
+	if u.Staff().Role.CanApprove() {
+		settings = container.NewGridWithColumns(2, settings, container.NewBorder(nil, nil, nil, s.setWarn, s.warnDays))
+	}
 	catalogue := widget.NewCard(T("药品目录"), T("内服、外用、器械分开存放"), container.NewVBox(
-		container.NewBorder(nil, nil, nil, s.setLevel, s.level),
+		settings,
 		widget.NewSeparator(),
 		container.NewGridWithColumns(2, s.nName, s.nCategory),
 		container.NewGridWithColumns(3, s.nSpec, s.nUnit, s.nLevel), s.add))
@@ -134,6 +140,7 @@ func (s *medicineScreen) loadStockBatches() {
 	s.stockBatch = bs
 	s.stockInfo.SetText(T("库存 %d%s · 可用 %d · 补货线 %d", m.Stock, m.Unit, m.Usable, m.ReorderLevel))
 	s.level.SetText(strconv.Itoa(m.ReorderLevel))
+	s.warnDays.SetText(strconv.Itoa(s.u.settings.MedicineWarn()))
 	var lines, opts []string
 	for _, b := range bs {
 		label := s.batchLabel(b, m.Unit)
@@ -269,6 +276,34 @@ func (s *medicineScreen) doLevel() {
 	}
 	s.stockResult.SetText(T("%s 补货线已改为 %d%s", m.Name, n, m.Unit))
 	s.u.afterChange()
+}
+
+// doWarnDays saves how many days before expiry a batch is flagged
+// (supervisors; a settings change, journaled).
+func (s *medicineScreen) doWarnDays() {
+	u := s.u
+	n, err := quantity(s.warnDays)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	set, err := u.svc.Settings.Settings(u.ctx)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	set.MedicineWarnDays = n
+	if n <= 0 {
+		u.showError(ledger.Errorf(ledger.EINVALID, "药品临期提醒天数须在1到%d之间", ledger.MaxExpiryWarnDays))
+		return
+	}
+	if err := u.svc.Settings.UpdateSettings(u.ctx, u.Staff(), set); err != nil {
+		u.showError(err)
+		return
+	}
+	u.reloadSettings()
+	s.stockResult.SetText(T("临期提醒改为 %d 天", n))
+	u.afterChange()
 }
 
 // doAdd adds a catalogue entry.

@@ -68,6 +68,9 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, now func() time.Time) error 
 	if err != nil {
 		return fmt.Errorf("demo return: %w", err)
 	}
+	if err := seedDemoMedLost(ctx, db, admin, clerk, now); err != nil {
+		return err
+	}
 	return seedDemoPeople(ctx, db, clerk)
 }
 
