@@ -416,9 +416,10 @@ func (s *lostFoundScreen) askDispose() {
 	}
 	req := ledger.DisposalApproval(s.u.Staff().ID, f, method)
 	s.approvals = nil
-	s.u.requestApproval(req, func(a1 ledger.Approval) {
+	label := T("失物处置（%s）", T(method.Label()))
+	s.u.requestApproval(req, label, func(a1 ledger.Approval) {
 		s.approvals = []ledger.Approval{a1}
-		d := s.u.requestApproval(req, func(a2 ledger.Approval) {
+		d := s.u.requestApproval(req, label, func(a2 ledger.Approval) {
 			s.approvals = append(s.approvals, a2)
 			s.doDispose(f, method, to)
 		})

@@ -245,7 +245,7 @@ func (s *medicineScreen) askWriteOff() {
 		s.u.showError(ledger.Errorf(ledger.EINVALID, "报损数量须在1到%d之间（批号 %s 现有 %d%s）", max(b.Quantity, 1), b.BatchNo, b.Quantity, m.Unit))
 		return
 	}
-	s.u.requestApproval(ledger.MedicineWriteOffApproval(s.u.Staff().ID, m, b, qty), func(a ledger.Approval) {
+	s.u.requestApproval(ledger.MedicineWriteOffApproval(s.u.Staff().ID, m, b, qty), "", func(a ledger.Approval) {
 		_, err := s.u.svc.Medicine.WriteOff(s.u.ctx, s.u.Staff(), ledger.WriteOffRequest{BatchID: b.ID, Quantity: qty, Reason: reason, Approval: &a})
 		if err != nil {
 			s.u.showError(err)

@@ -57,8 +57,11 @@ func (h *harness) seedMedLost() {
 		h.t.Fatal(err)
 	}
 	bs, _ := h.svc.Medicine.Batches(ctx, m.ID, false)
-	if _, err := h.svc.Medicine.WriteOff(ctx, h.clerk, ledger.WriteOffRequest{BatchID: bs[0].ID, Quantity: 1, Reason: "包装破损",
-		Approval: &ledger.Approval{ApproverID: h.sup.ID, ApproverName: h.sup.Name, Reason: "同意报损"}}); err != nil {
+	wa, err := h.svc.Staff.Approve(ctx, ledger.MedicineWriteOffApproval(h.clerk.ID, m, bs[0], 1), "wang", pw, "同意报损")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.svc.Medicine.WriteOff(ctx, h.clerk, ledger.WriteOffRequest{BatchID: bs[0].ID, Quantity: 1, Reason: "包装破损", Approval: &wa}); err != nil {
 		h.t.Fatal(err)
 	}
 	items, _, _ := h.svc.LostFound.Search(ctx, ledger.FoundSearch{Category: "证件"})
@@ -67,15 +70,16 @@ func (h *harness) seedMedLost() {
 		h.t.Fatal(err)
 	}
 	due, _, _ := h.svc.LostFound.Due(ctx, 0, 10)
-	zhao, _ := h.svc.Staff.ListStaff(ctx)
-	var second ledger.Staff
-	for _, st := range zhao {
-		if st.Username == "zhao" {
-			second = st
+	var as []*ledger.Approval
+	for _, user := range []string{"wang", "zhao"} {
+		a, err := h.svc.Staff.Approve(ctx, ledger.DisposalApproval(h.clerk.ID, due[0], ledger.DisposeDonate), user, pw, "期满无人认领")
+		if err != nil {
+			h.t.Fatal(err)
 		}
+		as = append(as, &a)
 	}
 	if _, err := h.svc.LostFound.Dispose(ctx, h.clerk, ledger.DisposeRequest{ItemID: due[0].ID, Method: ledger.DisposeDonate, DisposedTo: "某区慈善会",
-		Approvals: []*ledger.Approval{{ApproverID: h.sup.ID, Reason: "期满"}, {ApproverID: second.ID, Reason: "同意捐赠"}}}); err != nil {
+		Approvals: as}); err != nil {
 		h.t.Fatal(err)
 	}
 }

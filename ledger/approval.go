@@ -17,6 +17,7 @@ const (
 	ActionWriteOff ApprovalAction = "item.retire"       // 物品报废
 	ActionDayClose ApprovalAction = "day.close"         // 日结
 	ActionDisposal ApprovalAction = "lostfound.dispose" // 失物处置（两人签字）
+	ActionMedicine ApprovalAction = "medicine.writeoff" // 药品报损
 	ActionReveal   ApprovalAction = "personal.reveal"   // 查看完整个人信息
 	ActionExport   ApprovalAction = "personal.export"   // 导出个人信息副本
 	ActionErase    ApprovalAction = "personal.erase"    // 应本人要求删除个人信息
@@ -35,6 +36,8 @@ func (a ApprovalAction) Label() string {
 		return "日结"
 	case ActionDisposal:
 		return "失物处置"
+	case ActionMedicine:
+		return "药品报损"
 	case ActionReveal:
 		return "查看完整个人信息"
 	case ActionExport:
@@ -57,7 +60,7 @@ func (a ApprovalAction) Approvers() int {
 // Valid reports whether a is a known action.
 func (a ApprovalAction) Valid() bool {
 	switch a {
-	case ActionVoid, ActionForfeit, ActionWriteOff, ActionDayClose, ActionDisposal, ActionReveal, ActionExport, ActionErase:
+	case ActionVoid, ActionForfeit, ActionWriteOff, ActionDayClose, ActionDisposal, ActionMedicine, ActionReveal, ActionExport, ActionErase:
 		return true
 	}
 	return false

@@ -495,9 +495,8 @@ type DisposeRequest struct {
 
 // DisposalApproval is what each of the two approvers approves.
 func DisposalApproval(actorID int64, f FoundItem, m DisposalMethod) ApprovalRequest {
-	return ApprovalRequest{Action: "失物处置（" + m.Label() + "）",
-		Record:  fmt.Sprintf("失物 %s %s：%s", f.No, f.Category, clip(f.Description, 20)),
-		ActorID: actorID}
+	return ApprovalRequest{Action: ActionDisposal, Record: fmt.Sprintf("found:%d;method:%s", f.ID, m), ActorID: actorID,
+		Detail: fmt.Sprintf("%s：失物 %s %s，%s", m.Label(), f.No, f.Category, clip(f.Description, 20))}
 }
 
 // clip shortens s to at most n runes, the last an ellipsis when cut.

@@ -481,7 +481,6 @@ func SortAlerts(as []MedicineAlert) {
 // MedicineWriteOffApproval is what a supervisor approves for a write-off:
 // the batch and the quantity.
 func MedicineWriteOffApproval(actorID int64, m Medicine, b MedicineBatch, qty int) ApprovalRequest {
-	return ApprovalRequest{Action: "药品报损",
-		Record:  fmt.Sprintf("%s 批号 %s（有效期至 %s）×%d%s", m.Name, b.BatchNo, b.Expiry, qty, m.Unit),
-		ActorID: actorID}
+	return ApprovalRequest{Action: ActionMedicine, Record: fmt.Sprintf("batch:%d;qty:%d", b.ID, qty), ActorID: actorID,
+		Detail: fmt.Sprintf("%s 批号 %s（有效期至 %s）×%d%s", m.Name, b.BatchNo, b.Expiry, qty, m.Unit)}
 }

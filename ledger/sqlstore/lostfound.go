@@ -112,11 +112,12 @@ func listFound(ctx context.Context, q queryer, query string, args ...any) ([]led
 // finder_masked, owner_masked, storage, photo_bytes, due_date, police,
 // job_id}.
 func (s *LostFoundService) Register(ctx context.Context, actor ledger.Staff, req ledger.RegisterFoundRequest) (ledger.FoundItem, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.FoundItem{}, err
-	}
 	var out ledger.FoundItem
 	err := s.db.inTx(ctx, func(t *tx) error {
+		me, err := t.actor(actor, allRoles...)
+		if err != nil {
+			return err
+		}
 		set, err := t.settings()
 		if err != nil {
 			return err
@@ -153,7 +154,7 @@ func (s *LostFoundService) Register(ctx context.Context, actor ledger.Staff, req
 			}
 		}
 		f.Token = sig.Sign(receipts.KindLostFound, f.ID)
-		job, err := t.enqueueDocument(f.No, labelDocument(set, f, actor.Name))
+		job, err := t.enqueueDocument(f.No, labelDocument(set, f, me.Name))
 		if err != nil {
 			return err
 		}

@@ -16,15 +16,16 @@ import (
 // lostfound.claim {item_id, no, claim_no, person, name_masked,
 // phone_masked, id_masked, description, report_id, job_id}.
 func (s *LostFoundService) Claim(ctx context.Context, actor ledger.Staff, req ledger.ClaimRequest) (ledger.FoundItem, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.FoundItem{}, err
-	}
 	req, err := req.Normalize()
 	if err != nil {
 		return ledger.FoundItem{}, err
 	}
 	var out ledger.FoundItem
 	err = s.db.inTx(ctx, func(t *tx) error {
+		me, err := t.actor(actor, allRoles...)
+		if err != nil {
+			return err
+		}
 		f, err := loadFound(ctx, t, "id = ?", req.ItemID)
 		if err != nil {
 			return err
@@ -43,7 +44,7 @@ func (s *LostFoundService) Claim(ctx context.Context, actor ledger.Staff, req le
 			return err
 		}
 		f.Status, f.ClaimedAt, f.ClaimedBy = ledger.FoundClaimed, t.now, actor.ID
-		job, err := t.enqueueDocument(f.ClaimNo, handoverDocument(set, f, actor.Name))
+		job, err := t.enqueueDocument(f.ClaimNo, handoverDocument(set, f, me.Name))
 		if err != nil {
 			return err
 		}
@@ -120,9 +121,6 @@ func (s *LostFoundService) Due(ctx context.Context, offset, limit int) ([]ledger
 // the police. Journaled as lostfound.dispose {item_id, no, category,
 // method, disposed_to, approvals: [{approver_id, approver_name, reason}]}.
 func (s *LostFoundService) Dispose(ctx context.Context, actor ledger.Staff, req ledger.DisposeRequest) (ledger.FoundItem, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.FoundItem{}, err
-	}
 	if !req.Method.Valid() {
 		return ledger.FoundItem{}, ledger.Errorf(ledger.EINVALID, "请选择处置方式")
 	}
@@ -132,6 +130,9 @@ func (s *LostFoundService) Dispose(ctx context.Context, actor ledger.Staff, req 
 	}
 	var out ledger.FoundItem
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		f, err := loadFound(ctx, t, "id = ?", req.ItemID)
 		if err != nil {
 			return err
@@ -149,36 +150,23 @@ func (s *LostFoundService) Dispose(ctx context.Context, actor ledger.Staff, req 
 		if f.Police && req.Method != ledger.DisposePolice {
 			return ledger.Errorf(ledger.EINVALID, "%s类失物须移交公安机关", f.Category)
 		}
-		areq := ledger.DisposalApproval(actor.ID, f, req.Method)
-		var approvers []ledger.Staff
-		var recorded []map[string]any
-		for _, a := range req.Approvals {
-			if a == nil || a.ApproverID == 0 {
-				continue
-			}
-			st, err := t.checkApproval(areq, a)
-			if err != nil {
-				return err
-			}
-			for _, o := range approvers {
-				if o.ID == st.ID {
-					return ledger.Errorf(ledger.EFORBIDDEN, "须由两位不同的主管审批")
-				}
-			}
-			approvers = append(approvers, st)
-			recorded = append(recorded, approvalJSON(st, a))
-		}
-		if len(approvers) != 2 {
-			return ledger.Errorf(ledger.EFORBIDDEN, "须由两位不同的主管审批（已有 %d 位）", len(approvers))
+		// Two approvals by two different supervisors, neither the actor,
+		// each single-use and bound to this item and method.
+		used, err := t.useApprovals(ledger.DisposalApproval(actor.ID, f, req.Method), req.Approvals...)
+		if err != nil {
+			return err
 		}
 		e, err := t.append(actor.ID, "lostfound.dispose", map[string]any{"item_id": f.ID, "no": f.No, "category": f.Category,
-			"method": req.Method, "disposed_to": to, "approvals": recorded}, 0)
+			"method": req.Method, "disposed_to": to, "approvals": used}, 0)
 		if err != nil {
+			return err
+		}
+		if err := t.spendApprovals(e.Seq, used...); err != nil {
 			return err
 		}
 		res, err := t.ExecContext(ctx, `UPDATE found_items SET status = 'disposed', disposed_at = ?, disposal = ?, disposed_to = ?,
 			approver1 = ?, approver2 = ?, dispose_seq = ? WHERE id = ? AND status = 'held'`,
-			formatTime(t.now), req.Method, to, approvers[0].ID, approvers[1].ID, e.Seq, f.ID)
+			formatTime(t.now), req.Method, to, used[0].ApproverID, used[1].ApproverID, e.Seq, f.ID)
 		if err != nil {
 			return internal("dispose found item", err)
 		}
@@ -186,7 +174,7 @@ func (s *LostFoundService) Dispose(ctx context.Context, actor ledger.Staff, req 
 			return ledger.Errorf(ledger.ECONFLICT, "失物 %s 已不在保管中", f.No)
 		}
 		f.Status, f.DisposedAt, f.Disposal, f.DisposedTo = ledger.FoundDisposed, t.now, req.Method, to
-		f.Approvers = []string{approvers[0].Name, approvers[1].Name}
+		f.Approvers = []string{used[0].ApproverName, used[1].ApproverName}
 		out = f
 		return nil
 	})

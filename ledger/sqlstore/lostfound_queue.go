@@ -14,11 +14,11 @@ import (
 // (journaled lostfound.draft_queued {draft_id, broadcast_id}). A draft is
 // queued once.
 func (s *LostFoundService) QueueDraft(ctx context.Context, actor ledger.Staff, draftID int64) (ledger.AnnouncementDraft, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.AnnouncementDraft{}, err
-	}
 	var out ledger.AnnouncementDraft
 	err := s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		d, err := t.draftByID(draftID)
 		if err != nil {
 			return err

@@ -48,11 +48,11 @@ func loadReport(ctx context.Context, q queryer, id int64) (ledger.LostReport, er
 // {report_id, kind, category, description, place, from, to, person,
 // name_masked, phone_masked}.
 func (s *LostFoundService) Report(ctx context.Context, actor ledger.Staff, req ledger.LostReportRequest) (ledger.LostReport, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.LostReport{}, err
-	}
 	var out ledger.LostReport
 	err := s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		set, err := t.settings()
 		if err != nil {
 			return err
@@ -122,14 +122,14 @@ func (s *LostFoundService) OpenReports(ctx context.Context, offset, limit int) (
 // withdrew it, the person was found). Journaled as lostfound.report_close
 // {report_id, note}.
 func (s *LostFoundService) CloseReport(ctx context.Context, actor ledger.Staff, id int64, note string) error {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return err
-	}
 	note, err := ledger.FieldCloseNote.Clean(note)
 	if err != nil {
 		return err
 	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		return t.closeReport(actor.ID, id, 0, note)
 	})
 }
@@ -227,11 +227,11 @@ func (s *LostFoundService) DraftFromItem(ctx context.Context, actor ledger.Staff
 
 // draft stores the draft made by make in one transaction.
 func (s *LostFoundService) draft(ctx context.Context, actor ledger.Staff, make func(*tx, string) (ledger.AnnouncementDraft, error)) (ledger.AnnouncementDraft, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.AnnouncementDraft{}, err
-	}
 	var out ledger.AnnouncementDraft
 	err := s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		set, err := t.settings()
 		if err != nil {
 			return err

@@ -67,15 +67,15 @@ func (t *tx) date() (string, ledger.Settings, error) {
 // AddMedicine adds a catalogue entry. Journaled as medicine.add
 // {medicine_id, name, category, spec, unit, reorder_level}.
 func (s *MedicineService) AddMedicine(ctx context.Context, actor ledger.Staff, n ledger.NewMedicine) (ledger.Medicine, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.Medicine{}, err
-	}
 	n, err := n.Normalize()
 	if err != nil {
 		return ledger.Medicine{}, err
 	}
 	m := ledger.Medicine{Name: n.Name, Category: n.Category, Spec: n.Spec, Unit: n.Unit, ReorderLevel: n.ReorderLevel}
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		var exists int
 		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM medicines WHERE category = ? AND name = ? AND spec = ?",
 			n.Category, n.Name, n.Spec).Scan(&exists); err != nil {
@@ -104,13 +104,13 @@ func (s *MedicineService) AddMedicine(ctx context.Context, actor ledger.Staff, n
 // SetReorderLevel changes a medicine's reorder level. Journaled as
 // medicine.level {medicine_id, name, from, to}.
 func (s *MedicineService) SetReorderLevel(ctx context.Context, actor ledger.Staff, id int64, level int) error {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return err
-	}
 	if err := ledger.CheckReorderLevel(level); err != nil {
 		return err
 	}
 	return s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		m, err := t.medicineByID(id)
 		if err != nil {
 			return err
@@ -262,11 +262,11 @@ func (t *tx) move(kind ledger.MedicineMoveKind, medicineID, batchID int64, delta
 // already on the shelf (its expiry must agree). Journaled as
 // medicine.restock {medicine_id, name, batch_id, batch, expiry, qty, supplier, new_batch}.
 func (s *MedicineService) Restock(ctx context.Context, actor ledger.Staff, req ledger.RestockRequest) (ledger.MedicineBatch, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.MedicineBatch{}, err
-	}
 	var out ledger.MedicineBatch
 	err := s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		today, _, err := t.date()
 		if err != nil {
 			return err

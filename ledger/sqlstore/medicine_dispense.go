@@ -55,15 +55,16 @@ func loadDispense(ctx context.Context, q queryer, where string, args ...any) (le
 // qty, unit, takes, recipient, reason, person, mobile_masked, health_noted,
 // job_id}; the health note itself never enters the journal.
 func (s *MedicineService) Dispense(ctx context.Context, actor ledger.Staff, req ledger.DispenseRequest) (ledger.Dispense, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.Dispense{}, err
-	}
 	req, err := req.Normalize()
 	if err != nil {
 		return ledger.Dispense{}, err
 	}
 	var out ledger.Dispense
 	err = s.db.inTx(ctx, func(t *tx) error {
+		me, err := t.actor(actor, allRoles...)
+		if err != nil {
+			return err
+		}
 		today, set, err := t.date()
 		if err != nil {
 			return err
@@ -105,7 +106,7 @@ func (s *MedicineService) Dispense(ctx context.Context, actor ledger.Staff, req 
 		d.Token = sig.Sign(receipts.KindMedicine, d.ID)
 		var jobID int64
 		if req.PrintSlip {
-			job, err := t.enqueueDocument(d.ReceiptNo, dispenseDocument(set, m, d, actor.Name))
+			job, err := t.enqueueDocument(d.ReceiptNo, dispenseDocument(set, m, d, me.Name))
 			if err != nil {
 				return err
 			}
@@ -208,9 +209,6 @@ func (s *MedicineService) RecentDispenses(ctx context.Context, offset, limit int
 // (journaled medicine.slip {dispense_id, receipt_no, job_id}), otherwise
 // a copy marked 补打 through the print queue.
 func (s *MedicineService) PrintSlip(ctx context.Context, actor ledger.Staff, id int64) (ledger.PrintJob, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.PrintJob{}, err
-	}
 	d, err := s.Dispensed(ctx, id)
 	if err != nil {
 		return ledger.PrintJob{}, err
@@ -220,6 +218,9 @@ func (s *MedicineService) PrintSlip(ctx context.Context, actor ledger.Staff, id 
 	}
 	var job ledger.PrintJob
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		d, err := loadDispense(ctx, t, "d.id = ?", id)
 		if err != nil {
 			return err

@@ -133,8 +133,17 @@ func TestMedicineStockProperties(t *testing.T) {
 			"writeOff": func(rt *rapid.T) {
 				id := drawBatch(rt)
 				qty := rapid.IntRange(1, 10).Draw(rt, "qty")
-				_, err := svc.WriteOff(ctx, f.clerk, ledger.WriteOffRequest{BatchID: id, Quantity: qty, Reason: "过期报损",
-					Approval: &ledger.Approval{ApproverID: f.sup.ID, ApproverName: f.sup.Name, Reason: "同意"}})
+				b := ledger.MedicineBatch{ID: id, BatchNo: "?", Expiry: expiry[id]}
+				var a *ledger.Approval
+				if qty <= model[id] {
+					// a single-use approval for exactly this batch and quantity
+					got, err := f.staff.Approve(ctx, ledger.MedicineWriteOffApproval(f.clerk.ID, m, b, qty), "wang", testPassword, "同意")
+					if err != nil {
+						rt.Fatalf("approve write-off: %v", err)
+					}
+					a = &got
+				}
+				_, err := svc.WriteOff(ctx, f.clerk, ledger.WriteOffRequest{BatchID: id, Quantity: qty, Reason: "过期报损", Approval: a})
 				if qty > model[id] {
 					if ledger.ErrorCode(err) != ledger.EINVALID {
 						rt.Fatalf("write-off %d of %d: %v", qty, model[id], err)

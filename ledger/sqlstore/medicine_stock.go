@@ -13,9 +13,6 @@ import (
 // differences is journaled too. Journaled as medicine.count {medicine_id,
 // name, lines: [{batch_id, batch, expected, counted, diff}], note}.
 func (s *MedicineService) Count(ctx context.Context, actor ledger.Staff, req ledger.CountRequest) ([]ledger.CountDiff, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return nil, err
-	}
 	note, err := ledger.FieldCountNote.Clean(req.Note)
 	if err != nil {
 		return nil, err
@@ -25,6 +22,9 @@ func (s *MedicineService) Count(ctx context.Context, actor ledger.Staff, req led
 	}
 	var out []ledger.CountDiff
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		m, err := t.medicineByID(req.MedicineID)
 		if err != nil {
 			return err
@@ -85,15 +85,15 @@ func (s *MedicineService) Count(ctx context.Context, actor ledger.Staff, req led
 // medicine.writeoff {medicine_id, name, batch_id, batch, expiry, qty,
 // reason, expired, approval}.
 func (s *MedicineService) WriteOff(ctx context.Context, actor ledger.Staff, req ledger.WriteOffRequest) (ledger.MedicineMove, error) {
-	if err := requireRole(actor, allRoles...); err != nil {
-		return ledger.MedicineMove{}, err
-	}
 	reason, err := ledger.FieldWriteOffWhy.Clean(req.Reason)
 	if err != nil {
 		return ledger.MedicineMove{}, err
 	}
 	var out ledger.MedicineMove
 	err = s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, allRoles...); err != nil {
+			return err
+		}
 		b, m, err := t.batchByID(req.BatchID)
 		if err != nil {
 			return err
@@ -101,7 +101,7 @@ func (s *MedicineService) WriteOff(ctx context.Context, actor ledger.Staff, req 
 		if req.Quantity <= 0 || req.Quantity > b.Quantity {
 			return ledger.Errorf(ledger.EINVALID, "报损数量须在1到%d之间（批号 %s 现有 %d%s）", max(b.Quantity, 1), b.BatchNo, b.Quantity, m.Unit)
 		}
-		st, err := t.checkApproval(ledger.MedicineWriteOffApproval(actor.ID, m, b, req.Quantity), req.Approval)
+		used, err := t.useApprovals(ledger.MedicineWriteOffApproval(actor.ID, m, b, req.Quantity), req.Approval)
 		if err != nil {
 			return err
 		}
@@ -111,8 +111,11 @@ func (s *MedicineService) WriteOff(ctx context.Context, actor ledger.Staff, req 
 		}
 		e, err := t.append(actor.ID, "medicine.writeoff", map[string]any{"medicine_id": m.ID, "name": m.Name, "batch_id": b.ID,
 			"batch": b.BatchNo, "expiry": b.Expiry, "qty": req.Quantity, "unit": m.Unit, "reason": reason,
-			"expired": b.Expired(today), "approval": approvalJSON(st, req.Approval)}, 0)
+			"expired": b.Expired(today), "approval": used[0]}, 0)
 		if err != nil {
+			return err
+		}
+		if err := t.spendApprovals(e.Seq, used...); err != nil {
 			return err
 		}
 		if err := t.move(ledger.MoveWriteOff, m.ID, b.ID, -req.Quantity, e, 0, reason); err != nil {

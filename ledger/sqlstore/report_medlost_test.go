@@ -34,7 +34,7 @@ func seedMedLostDay(t *testing.T) (*lfFixture, *MedicineService, int64) {
 		t.Fatal(err)
 	}
 	if _, err := med.WriteOff(ctx, f.clerk, ledger.WriteOffRequest{BatchID: b.ID, Quantity: 5, Reason: "包装破损",
-		Approval: &ledger.Approval{ApproverID: f.sup.ID, ApproverName: f.sup.Name, Reason: "同意报损"}}); err != nil {
+		Approval: f.grant(t, ledger.MedicineWriteOffApproval(f.clerk.ID, m, b, 5), "wang", "同意报损")}); err != nil {
 		t.Fatal(err)
 	}
 	old, err := f.lf.Register(ctx, f.clerk, ledger.RegisterFoundRequest{Category: "衣物", Description: "灰色围巾", FoundAt: f.clock.Now().AddDate(0, 0, -40),
@@ -50,11 +50,11 @@ func seedMedLostDay(t *testing.T) (*lfFixture, *MedicineService, int64) {
 	if _, err := f.lf.DraftFromReport(ctx, f.clerk, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	a := func(st ledger.Staff) *ledger.Approval {
-		return &ledger.Approval{ApproverID: st.ID, ApproverName: st.Name, Reason: "期满"}
+	a := func(user string) *ledger.Approval {
+		return f.grant(t, ledger.DisposalApproval(f.clerk.ID, old, ledger.DisposeDonate), user, "期满")
 	}
 	if _, err := f.lf.Dispose(ctx, f.clerk, ledger.DisposeRequest{ItemID: old.ID, Method: ledger.DisposeDonate, DisposedTo: "某慈善会",
-		Approvals: []*ledger.Approval{a(f.sup), a(f.sup2)}}); err != nil {
+		Approvals: []*ledger.Approval{a("wang"), a("zhao")}}); err != nil {
 		t.Fatal(err)
 	}
 	svc := NewDayCloseService(f.db)
@@ -63,7 +63,7 @@ func seedMedLostDay(t *testing.T) (*lfFixture, *MedicineService, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: &ledger.Approval{ApproverID: f.sup.ID, ApproverName: f.sup.Name, Reason: "复点"}})
+	c, err := svc.CloseDay(ctx, f.clerk, ledger.CloseRequest{CashCounted: chk.Expected(), Approval: f.grant(t, ledger.DayCloseApproval(f.clerk.ID, chk.Day, chk.Expected(), chk.Expected()), "wang", "复点")})
 	if err != nil {
 		t.Fatal(err)
 	}

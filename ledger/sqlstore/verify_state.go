@@ -92,6 +92,8 @@ func (r *replay) apply(seq int64, at string, staffID int64, kind, data string) {
 		Name     string       `json:"name"`
 		Role     string       `json:"role"`
 		Approval *approvalRef `json:"approval"`
+		// actions approved by two (lostfound.dispose)
+		Approvals []approvalRef `json:"approvals"`
 		// approval.grant
 		ApprovalID int64      `json:"approval_id"`
 		Action     string     `json:"action"`
@@ -121,11 +123,18 @@ func (r *replay) apply(seq int64, at string, staffID int64, kind, data string) {
 	default:
 		return
 	}
-	if ev.Approval != nil && ev.Approval.ID != 0 {
-		if a := r.approvals[ev.Approval.ID]; a != nil {
+	used := ev.Approvals
+	if ev.Approval != nil {
+		used = append(used, *ev.Approval)
+	}
+	for _, u := range used {
+		if u.ID == 0 {
+			continue
+		}
+		if a := r.approvals[u.ID]; a != nil {
 			a.usedSeq = seq
 		} else {
-			r.problem(fmt.Sprintf("journal seq %d", seq), "uses approval %d that was never granted", ev.Approval.ID)
+			r.problem(fmt.Sprintf("journal seq %d", seq), "uses approval %d that was never granted", u.ID)
 		}
 	}
 	switch {
