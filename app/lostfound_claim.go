@@ -417,14 +417,9 @@ func (s *lostFoundScreen) askDispose() {
 	req := ledger.DisposalApproval(s.u.Staff().ID, f, method)
 	s.approvals = nil
 	label := T("失物处置（%s）", T(method.Label()))
-	s.u.requestApproval(req, label, func(a1 ledger.Approval) {
-		s.approvals = []ledger.Approval{a1}
-		d := s.u.requestApproval(req, label, func(a2 ledger.Approval) {
-			s.approvals = append(s.approvals, a2)
-			s.doDispose(f, method, to)
-		})
-		d.message.Importance = widget.MediumImportance
-		d.message.SetText(T("第一位主管 %s 已批准，请第二位主管审批", a1.ApproverName))
+	s.u.requestApprovals(req, label, func(as []ledger.Approval) {
+		s.approvals = as
+		s.doDispose(f, method, to)
 	})
 }
 
