@@ -55,6 +55,7 @@ type replay struct {
 	days      map[int64]*wantDay // by open_seq
 	staff     map[int64]*wantStaff
 	approvals map[int64]*wantApproval
+	medLost   medLostReplay
 	settings  string // the last settings.update data
 	problems  []string
 	where     string
@@ -79,6 +80,7 @@ type approvalRef struct {
 // apply replays one entry.
 func (r *replay) apply(seq int64, at string, staffID int64, kind, data string) {
 	r.last = seq
+	r.applyMedLost(seq, kind, data)
 	bad := func(err error) { r.problem(fmt.Sprintf("journal seq %d", seq), "%s data unreadable: %v", kind, err) }
 	var ev struct {
 		loanEvent
@@ -217,7 +219,8 @@ type itemRef struct {
 // replayed state.
 func verifyState(ctx context.Context, q queryer) (*replay, error) {
 	r := &replay{items: map[int64]*wantItem{}, loans: map[int64]*wantLoan{}, days: map[int64]*wantDay{},
-		staff: map[int64]*wantStaff{}, approvals: map[int64]*wantApproval{}}
+		staff: map[int64]*wantStaff{}, approvals: map[int64]*wantApproval{},
+		medLost: medLostReplay{batches: map[int64]int64{}, found: map[int64]*wantFound{}}}
 	rows, err := q.QueryContext(ctx, "SELECT seq, at, staff_id, kind, data FROM journal ORDER BY seq")
 	if err != nil {
 		return nil, internal("read journal", err)
@@ -234,7 +237,7 @@ func verifyState(ctx context.Context, q queryer) (*replay, error) {
 	if err := rows.Close(); err != nil {
 		return nil, internal("read journal", err)
 	}
-	for _, check := range []func(context.Context, queryer) error{r.checkSeqs, r.checkItems, r.checkLoans, r.checkDays, r.checkStaff, r.checkApprovals, r.checkSettings} {
+	for _, check := range []func(context.Context, queryer) error{r.checkSeqs, r.checkItems, r.checkLoans, r.checkDays, r.checkStaff, r.checkApprovals, r.checkSettings, r.checkBatches, r.checkFound} {
 		if err := check(ctx, q); err != nil {
 			return nil, err
 		}
@@ -255,6 +258,16 @@ var seqColumns = []struct{ table, key, column string }{
 	{"persons", "id", "erased_seq"},
 	{"broadcasts", "id", "queue_seq"},
 	{"broadcasts", "id", "end_seq"},
+	{"medicines", "id", "added_seq"},
+	{"medicine_batches", "id", "added_seq"},
+	{"medicine_dispenses", "id", "seq"},
+	{"medicine_moves", "id", "seq"},
+	{"found_items", "id", "reg_seq"},
+	{"found_items", "id", "claim_seq"},
+	{"found_items", "id", "dispose_seq"},
+	{"lost_reports", "id", "seq"},
+	{"lost_reports", "id", "close_seq"},
+	{"lostfound_drafts", "id", "seq"},
 }
 
 // checkSeqs: every *_seq stored in the state tables names an entry the

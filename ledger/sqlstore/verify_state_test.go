@@ -77,7 +77,7 @@ func TestVerifyReplaysTheState(t *testing.T) {
 // copyDB copies f's database to a fresh one with every guard trigger
 // dropped, as someone with write access to the file (or the owner's role
 // on PostgreSQL) can, and returns its address and a handle on it.
-func copyDB(t *testing.T, f *lendFixture) (string, *DB) {
+func copyDB(t *testing.T, f *fixture) (string, *DB) {
 	t.Helper()
 	addr, _ := cloneDB(t, f.db, "copy.db")
 	db, err := Open(context.Background(), addr, Options{Now: f.clock.Now})
@@ -147,7 +147,7 @@ func TestVerifyNamesStateChangedWithoutEntry(t *testing.T) {
 		{"deposit setting changed", "UPDATE settings SET value = replace(value, '\"UmbrellaDeposit\":5000', '\"UmbrellaDeposit\":1')", "settings", "differ from the last settings.update"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path, raw := copyDB(t, f)
+			path, raw := copyDB(t, f.fixture)
 			if res, err := raw.db.Exec(tc.sql); err != nil {
 				t.Fatal(err)
 			} else if n, _ := res.RowsAffected(); n == 0 {
@@ -171,7 +171,7 @@ func TestVerifyDetectsTruncation(t *testing.T) {
 	f.db.db.QueryRow("SELECT max(seq) FROM journal").Scan(&last)
 	for _, n := range []int64{1, 20} {
 		t.Run(fmt.Sprintf("last %d", n), func(t *testing.T) {
-			path, raw := copyDB(t, f)
+			path, raw := copyDB(t, f.fixture)
 			if _, err := raw.db.Exec("DELETE FROM journal WHERE seq > ?", last-n); err != nil {
 				t.Fatal(err)
 			}
@@ -193,7 +193,7 @@ func TestVerifyReportsReplacedRows(t *testing.T) {
 	f := busyDay(t)
 	var lend int64
 	f.db.db.QueryRow("SELECT min(seq) FROM journal WHERE kind = 'umbrella.lend'").Scan(&lend)
-	path, raw := copyDB(t, f)
+	path, raw := copyDB(t, f.fixture)
 	replaceEntry := `INSERT OR REPLACE INTO journal(seq, at, staff_id, kind, data, reverses, prev_hash, hash)
 		SELECT seq, at, staff_id, kind, replace(data, '"deposit":5000', '"deposit":500'), reverses, prev_hash, hash FROM journal WHERE seq = ?`
 	if onPostgres() {
@@ -210,7 +210,7 @@ func TestVerifyReportsReplacedRows(t *testing.T) {
 	}
 	var lost int64
 	f.db.db.QueryRow("SELECT id FROM loans WHERE status = 'lost'").Scan(&lost)
-	path, raw = copyDB(t, f)
+	path, raw = copyDB(t, f.fixture)
 	reopen := `INSERT OR REPLACE INTO loans(id, kind, item_id, receipt_no, token, lent_at, lent_by, phone_masked, deposit, lend_seq)
 		SELECT id, kind, item_id, receipt_no, token, lent_at, lent_by, phone_masked, deposit, lend_seq FROM loans WHERE id = ?`
 	if onPostgres() {
