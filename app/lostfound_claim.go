@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -514,46 +513,10 @@ func (s *lostFoundScreen) categoriesTab() fyne.CanvasObject {
 	return container.NewVScroll(container.NewVBox(help, s.catText, s.catSave))
 }
 
-// formatCategories writes the category list one per line.
-func formatCategories(cats []ledger.LostFoundCategory) string {
-	var lines []string
-	for _, c := range cats {
-		line := c.Name + " " + strconv.Itoa(c.RetentionDays)
-		if c.Police {
-			line += " 公安"
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// parseCategories reads the category editor's text.
-func parseCategories(text string) ([]ledger.LostFoundCategory, error) {
-	var out []ledger.LostFoundCategory
-	for i, line := range strings.Split(text, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 {
-			continue
-		}
-		if len(f) < 2 || len(f) > 3 || (len(f) == 3 && f[2] != "公安" && !strings.EqualFold(f[2], "police")) {
-			return nil, ledger.Errorf(ledger.EINVALID, "第%d行格式不正确，应为：名称 保管天数 [公安]", i+1)
-		}
-		days, err := strconv.Atoi(f[1])
-		if err != nil {
-			return nil, ledger.Errorf(ledger.EINVALID, "第%d行的保管天数须为整数", i+1)
-		}
-		out = append(out, ledger.LostFoundCategory{Name: f[0], RetentionDays: days, Police: len(f) == 3})
-	}
-	if err := ledger.ValidateCategories(out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // saveCategories stores the edited category list in the settings.
 func (s *lostFoundScreen) saveCategories() {
 	u := s.u
-	cats, err := parseCategories(s.catText.Text)
+	cats, err := ledger.ParseCategories(s.catText.Text)
 	if err != nil {
 		u.showError(err)
 		return

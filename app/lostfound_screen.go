@@ -219,7 +219,7 @@ func (s *lostFoundScreen) refresh() {
 	s.loadDue()
 	s.loadDrafts()
 	if s.catText != nil {
-		s.catText.SetText(formatCategories(u.settings.Categories()))
+		s.catText.SetText(ledger.FormatCategories(u.settings.Categories()))
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"image"
 	_ "image/jpeg" // photos are JPEG (the screen shrinks and re-encodes them)
+	"strings"
 	"time"
+	"unicode"
 )
 
 // FoundStatus is where a found item is (procedures 5.1.2.1 失物登记认领).
@@ -135,6 +137,9 @@ func ValidateCategories(cats []LostFoundCategory) error {
 		}
 		if name != c.Name {
 			return Errorf(EINVALID, "类别名称前后不能有空格：%s", Quote(c.Name))
+		}
+		if strings.IndexFunc(name, unicode.IsSpace) >= 0 {
+			return Errorf(EINVALID, "类别名称中间不能有空格：%s", Quote(name))
 		}
 		if seen[name] {
 			return Errorf(EINVALID, "失物类别重复：%s", Quote(name))

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,8 @@ func TestValidateCategories(t *testing.T) {
 		{[]LostFoundCategory{{Name: "", RetentionDays: 3}}, "请填写类别名称"},
 		{[]LostFoundCategory{{Name: " 证件", RetentionDays: 3}}, "前后不能有空格"},
 		{[]LostFoundCategory{{Name: "证\u202e件", RetentionDays: 3}}, "控制字符"},
+		{[]LostFoundCategory{{Name: "手机 电子", RetentionDays: 3}}, "中间不能有空格"},
+		{[]LostFoundCategory{{Name: "手机\u3000电子", RetentionDays: 3}}, "中间不能有空格"},
 	} {
 		if err := ValidateCategories(tc.cats); !strings.Contains(ErrorMessage(err), tc.want) {
 			t.Errorf("%+v: %v", tc.cats, err)
@@ -100,6 +103,32 @@ func TestValidateCategories(t *testing.T) {
 	s.MedicineWarnDays = 400
 	if s.Validate() == nil {
 		t.Fatal("warn days 400 accepted")
+	}
+}
+
+// The category editor's text: one category a line, 名称 保管天数 [公安];
+// what is written is read back the same.
+func TestParseCategories(t *testing.T) {
+	cats, err := ParseCategories("证件 15 公安\n\n  钥匙\t30 \r\n雨伞 7 Police\n")
+	want := []LostFoundCategory{{Name: "证件", RetentionDays: 15, Police: true}, {Name: "钥匙", RetentionDays: 30}, {Name: "雨伞", RetentionDays: 7, Police: true}}
+	if err != nil || !reflect.DeepEqual(cats, want) {
+		t.Fatalf("%+v %v", cats, err)
+	}
+	if again, err := ParseCategories(FormatCategories(DefaultLostFoundCategories())); err != nil || !reflect.DeepEqual(again, DefaultLostFoundCategories()) {
+		t.Fatalf("defaults do not read back: %+v %v", again, err)
+	}
+	for text, msg := range map[string]string{
+		"":                          "失物类别须有1到30个",
+		"证件":                        "第1行格式不正确",
+		"钥匙 30\n证件 15 警察":           "第2行格式不正确",
+		"钥匙 三十":                     "第1行的保管天数须为整数",
+		"钥匙 0":                      "保管天数须在1到3650之间",
+		"钥匙 30\n钥匙 7":               "失物类别重复",
+		strings.Repeat("a 1\n", 31): "失物类别须有1到30个",
+	} {
+		if _, err := ParseCategories(text); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), msg) {
+			t.Errorf("%q: %v, want %q", text, err, msg)
+		}
 	}
 }
 
