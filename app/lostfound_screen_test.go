@@ -347,3 +347,50 @@ func TestLostFoundClaimThroughScreen(t *testing.T) {
 	_ = sh
 	h.verify()
 }
+
+// A supervisor edits the category list on F4 (名称 保管天数 [公安]): a new
+// category is offered for registration with its own retention; a bad line
+// is refused with its line number and changes nothing. A clerk has no
+// category tab.
+func TestLostFoundCategoriesThroughScreen(t *testing.T) {
+	clerk := newHarness(t, true)
+	clerk.mustShell("li")
+	for _, it := range clerk.lostFound().tabs.Items {
+		if it.Text == T("类别设置") {
+			t.Fatal("a clerk sees the category editor")
+		}
+	}
+	h := newHarness(t, true)
+	h.mustShell("wang")
+	s := h.lostFound()
+	s.tabs.SelectIndex(len(s.tabs.Items) - 1)
+	if !strings.HasPrefix(s.catText.Text, "证件 15 公安\n") {
+		t.Fatalf("editor text %q", s.catText.Text)
+	}
+	before := s.catText.Text
+	s.catText.SetText(before + "\n宠物用品 七")
+	test.Tap(s.catSave)
+	if !strings.Contains(h.ui.LastError(), "第10行的保管天数须为整数") || len(h.ui.settings.Categories()) != len(ledger.DefaultLostFoundCategories()) {
+		t.Fatalf("bad line: %q, %d categories", h.ui.LastError(), len(h.ui.settings.Categories()))
+	}
+	h.ui.closeMessage()
+	s.catText.SetText(before + "\n宠物用品 7")
+	test.Tap(s.catSave)
+	set, _ := h.svc.Settings.Settings(h.ui.ctx)
+	c, ok := ledger.CategoryByName(set.Categories(), "宠物用品")
+	if !ok || c.RetentionDays != 7 || c.Police || !strings.Contains(h.ui.lastInfo, "10") {
+		t.Fatalf("saved %+v %v (%q)", c, ok, h.ui.lastInfo)
+	}
+	h.ui.closeMessage()
+	found := false
+	for _, o := range s.regCat.Options {
+		found = found || o == "宠物用品"
+	}
+	if !found {
+		t.Fatalf("register offers %v", s.regCat.Options)
+	}
+	f := h.registerThroughScreen(s, "宠物用品", "红色牵引绳", "09:40", "一楼", "B架-1")
+	if f.DueDate != "2026-12-02" {
+		t.Fatalf("due %s, want 7 days after 2026-11-25", f.DueDate)
+	}
+}
