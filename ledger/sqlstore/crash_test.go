@@ -208,7 +208,7 @@ func (c *childClock) Now() time.Time {
 func (c *childClock) nextDay() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.t = c.t.Truncate(24*time.Hour).Add(25 * time.Hour)
+	c.t = c.t.Truncate(24 * time.Hour).Add(25 * time.Hour)
 }
 
 // crashChild works on addr until it is killed (or for a minute).
