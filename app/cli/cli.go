@@ -44,6 +44,11 @@ const usage = `服务台 Service Desk %s
   servicedesk export --from D --to D --out F.xlsx [--db PATH]
                                             导出财务表格 (export for finance)
   servicedesk demo --db FILE                写入演示数据库，不开窗口 (write the demo database, no window)
+  servicedesk backup [--db PATH] [--dir DIR] [--keys-dir DIR] [--keep 14]
+                                            在线备份数据库和个人信息密钥，保留最近 N 份
+                                            (online backup of the database and the keys, rotated)
+  servicedesk restore --from BACKUP.db --db NEWPATH
+                                            把备份恢复到新路径并校验 (restore onto a fresh path, verified)
   servicedesk help | --version
 
 --db 数据库文件，或多个服务台共用的 PostgreSQL 地址 postgres://用户@主机/库名
@@ -120,6 +125,10 @@ func (e env) run(args []string) int {
 		return e.export(args)
 	case "demo":
 		return e.demo(args)
+	case "backup":
+		return e.backup(args)
+	case "restore":
+		return e.restore(args)
 	}
 	fmt.Fprintf(e.stderr, "未知命令 unknown command: %s\n", cmd)
 	e.help()
