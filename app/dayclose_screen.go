@@ -63,8 +63,10 @@ type dayCloseScreen struct {
 	progress dialog.Dialog         // shown while a report renders
 	lastFile string                // last report written
 	lastDone chan struct{}         // closed when the last report job ends (tests)
-	openDone chan struct{}         // closed when the last open attempt ends (tests)
-	closed   *ledger.DayClose      // last close done on this screen
+	// backupDone is closed when the backup after the last close ended (tests).
+	backupDone chan struct{}
+	openDone   chan struct{}    // closed when the last open attempt ends (tests)
+	closed     *ledger.DayClose // last close done on this screen
 }
 
 // previewLabel is the day picker's entry for the current day.
@@ -265,6 +267,32 @@ func (s *dayCloseScreen) doClose(counted ledger.Fen, a ledger.Approval) {
 	} else {
 		u.info(T("日结完成"), text)
 	}
+	s.backupAfterClose(dc)
+}
+
+// backupAfterClose runs the configured daily backup in the background: it
+// is logged, and a failure is shown (the close itself is recorded).
+func (s *dayCloseScreen) backupAfterClose(dc ledger.DayClose) {
+	u := s.u
+	f := u.cfg.AfterDayClose
+	if f == nil {
+		return
+	}
+	done := make(chan struct{})
+	s.backupDone = done
+	go func() {
+		where, err := f(dc)
+		fyne.Do(func() {
+			defer close(done)
+			if err != nil {
+				u.cfg.Logger.Error("daily backup failed", "close_no", dc.No, "err", err)
+				u.showError(ledger.Errorf(ledger.EINTERNAL, "日结已完成，但自动备份失败：%s。请检查备份文件夹和磁盘空间，或运行 servicedesk backup。", ledger.ErrorMessage(err)))
+				return
+			}
+			u.cfg.Logger.Info("daily backup written", "close_no", dc.No, "path", where)
+			s.result.SetText(strings.TrimSpace(s.result.Text + "\n" + T("已自动备份：%s", where)))
+		})
+	}()
 }
 
 // dayOption is the picker label of a business day.

@@ -86,6 +86,9 @@ type Config struct {
 	// PA is the broadcast console's station (schedule, queue, music); nil
 	// means the console runs without sound and says so.
 	PA BroadcastConsole
+	// AfterDayClose runs in the background after every day close (the
+	// daily automatic backup) and returns what it wrote; nil for nothing.
+	AfterDayClose func(ledger.DayClose) (string, error)
 }
 
 // UI is the whole counter application window.

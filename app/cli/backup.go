@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"servicedesk/ledger"
 	"servicedesk/ledger/sqlstore"
 )
 
@@ -88,4 +89,17 @@ func (e env) restore(args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "已恢复 restored: %s（%d 条流水，校验通过 journal verified）\n", *db, res.Count)
 	return exitOK
+}
+
+// dailyBackup is the automatic backup after a day close (the counter
+// window's AfterDayClose): backups/ beside the database, the keys file
+// with it, the newest defaultBackupKeep kept. nil on PostgreSQL (pg_dump).
+func dailyBackup(db *sqlstore.DB, dbPath string) func(ledger.DayClose) (string, error) {
+	if sqlstore.IsPostgresAddr(dbPath) {
+		return nil
+	}
+	return func(ledger.DayClose) (string, error) {
+		set, err := db.Backup(context.Background(), sqlstore.BackupOptions{Dir: backupDir(dbPath), KeysFile: keysPathFor(dbPath), Keep: defaultBackupKeep})
+		return set.DB, err
+	}
 }

@@ -240,6 +240,8 @@ func (e env) gui(args []string) (code int) {
 		Devices:    devs,
 		OpenFile:   openFileFunc(),
 		ExportDir:  filepath.Join(filepath.Dir(*dbPath), "exports"),
+		// The daily automatic backup after each day close.
+		AfterDayClose: dailyBackup(db, *dbPath),
 	})
 	routeDevices(devs, u)
 	if err := u.Start(); err != nil {
