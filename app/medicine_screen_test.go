@@ -125,6 +125,25 @@ func TestMedicineDispenseThroughScreen(t *testing.T) {
 	if s.slip.Text != "补打领用单" {
 		t.Fatalf("slip button = %q", s.slip.Text)
 	}
+	// A forged token (one character changed) and a token signed with
+	// another desk's key open nothing and say so.
+	swap := "A"
+	if strings.HasSuffix(token, "A") {
+		swap = "B"
+	}
+	forged := token[:len(token)-1] + swap
+	foreign := receipts.Signer{Key: make([]byte, 32)}.Sign(receipts.KindMedicine, s.selected.ID)
+	for _, code := range []string{forged, foreign} {
+		h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF1})
+		sh.scan.SetText("")
+		test.Type(sh.scan, code)
+		sh.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if sh.Current() == "medicine" || h.ui.LastError() == "" {
+			t.Fatalf("token %q opened %q (error %q)", code, sh.Current(), h.ui.LastError())
+		}
+		h.ui.closeMessage()
+	}
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF3})
 
 	before := len(h.journalKinds())
 	// Refused: the expired batch, chosen by hand.
