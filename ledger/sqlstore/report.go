@@ -135,6 +135,8 @@ type reportBuilder struct {
 	// broadcasts collects the day's broadcast.end entries.
 	broadcasts broadcastSection
 	ml         *medLostReport // medicine and lost-and-found sections
+	// handovers collects the day's shift.handover rows.
+	handovers [][]string
 }
 
 // kinds is the display order of the lending ledgers.
@@ -196,6 +198,11 @@ func (b *reportBuilder) build() error {
 			if err := b.broadcastEntry(e); err != nil {
 				return err
 			}
+		case e.Kind == "shift.handover":
+			duty(e.StaffID)
+			if err := b.handoverEntry(e); err != nil {
+				return err
+			}
 		case e.Kind == "item.status":
 			duty(e.StaffID)
 			b.itemStatusEntry(e)
@@ -237,6 +244,9 @@ func (b *reportBuilder) build() error {
 		return err
 	}
 	if s := b.broadcastTable(); s != nil {
+		b.r.Sections = append(b.r.Sections, *s)
+	}
+	if s := b.handoverTable(); s != nil {
 		b.r.Sections = append(b.r.Sections, *s)
 	}
 	if b.close == nil {
