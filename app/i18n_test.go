@@ -60,7 +60,30 @@ func uiLabels() []string {
 		{ErasedAt: time.Unix(1, 0), ErasedFor: ledger.ErasedForRequest}} {
 		out = append(out, r.StatusLabel())
 	}
-	return append(out, broadcastLabels()...)
+	return append(append(out, broadcastLabels()...), feedbackLabels()...)
+}
+
+// feedbackLabels are the feedback and handover labels the screens show
+// through T.
+func feedbackLabels() []string {
+	var out []string
+	for _, c := range ledger.FeedbackChannels() {
+		out = append(out, c.Label())
+	}
+	for _, c := range ledger.FeedbackCategories() {
+		out = append(out, c.Label())
+	}
+	now := time.Unix(100, 0)
+	for _, f := range []ledger.Feedback{{DueAt: now.Add(time.Hour)}, {DueAt: now.Add(-time.Hour)}, {AnsweredAt: now}} {
+		out = append(out, f.StatusLabel(now))
+	}
+	for _, d := range []ledger.Fen{-1, 0, 1} {
+		out = append(out, ledger.CashDifferenceLabel(d))
+	}
+	for _, k := range []ledger.ItemKind{ledger.KindUmbrella, ledger.KindStroller} {
+		out = append(out, k.Label()+"（在库）")
+	}
+	return out
 }
 
 var tCall = regexp.MustCompile(`\bT\(("(?:[^"\\]|\\.)*")`)

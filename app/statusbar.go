@@ -28,7 +28,7 @@ func (u *UI) newStatusBar() *statusBar {
 	b.reader = widget.NewLabel("")
 	b.queue = widget.NewLabel("")
 	b.clock = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-	b.logout = widget.NewButtonWithIcon(T("交班"), theme.LogoutIcon(), func() { u.askHandover() })
+	b.logout = widget.NewButtonWithIcon(T("交班"), theme.LogoutIcon(), func() { u.startHandover() })
 	b.passwd = widget.NewButton(T("改密码"), func() { u.showChangePassword(false) })
 	b.about = widget.NewButtonWithIcon("", theme.InfoIcon(), func() { u.showAbout() })
 	// The texts share what the buttons leave and shorten with "…" rather

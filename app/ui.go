@@ -37,6 +37,11 @@ type Services struct {
 	Medicine ledger.MedicineService
 	// LostFound keeps the lost-and-found ledger (F4).
 	LostFound ledger.LostFoundService
+	// Handover runs the shift handover (交接班); nil keeps 交班 a plain
+	// logout after the shift's summary.
+	Handover ledger.HandoverService
+	// Feedback logs customer feedback (顾客意见) and shows the ratings.
+	Feedback ledger.FeedbackService
 }
 
 // Lending is the lending service with the lookups the screens need.
@@ -123,6 +128,8 @@ type UI struct {
 	message dialog.Dialog
 	// handover is the 交班 confirmation, last shown (tests).
 	handover *dialog.ConfirmDialog
+	// handoverForm is the shift handover screen while it shows.
+	handoverForm *handoverScreen
 	// preview is the receipt preview on screen, nil when none.
 	preview *receiptPreview
 	// lastMoney is the amount shown large by the last confirmation (tests).
@@ -235,6 +242,12 @@ func (u *UI) globalKey(k fyne.KeyName) bool {
 		return false
 	}
 	if u.Locked() {
+		return true
+	}
+	if u.HandoverShown() {
+		if k == fyne.KeyEscape {
+			u.handoverForm.back()
+		}
 		return true
 	}
 	if u.shell != nil && u.win.Content() == u.shell.root {

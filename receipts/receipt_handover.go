@@ -54,4 +54,3 @@ func HandoverSlip(mall, counter string, h ledger.Handover, loc *time.Location) D
 		Separator())
 	return d
 }
-

@@ -326,6 +326,8 @@ func services(db *sqlstore.DB) app.Services {
 		Broadcasts: sqlstore.NewBroadcastService(db),
 		Medicine:   sqlstore.NewMedicineService(db),
 		LostFound:  sqlstore.NewLostFoundService(db),
+		Handover:   sqlstore.NewHandoverService(db),
+		Feedback:   sqlstore.NewFeedbackService(db),
 	}
 }
 

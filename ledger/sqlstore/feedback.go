@@ -182,7 +182,7 @@ func (s *FeedbackService) AnswerFeedback(ctx context.Context, actor ledger.Staff
 		if err != nil {
 			return err
 		}
-		f, err := scanFeedback(t.QueryRowContext(ctx, "SELECT "+feedbackColumns+feedbackFrom+" WHERE f.id = ?"+t.d.ForUpdate(), id))
+		f, err := scanFeedback(t.QueryRowContext(ctx, "SELECT "+feedbackColumns+feedbackFrom+" WHERE f.id = ?", id)) // the journal head lock serialises writers
 		if errNoRows(err) {
 			return ledger.Errorf(ledger.ENOTFOUND, "找不到意见 %d", id)
 		} else if err != nil {
