@@ -209,6 +209,7 @@ func (u *UI) navItems() []*navItem {
 		{key: fyne.KeyF9, id: "devices", label: T("设备"), make: func() screen { return u.newDevicesScreen() }},
 		{key: fyne.KeyF10, id: "staff", label: T("员工"), admin: true, make: func() screen { return u.newStaffScreen() }},
 		{key: fyne.KeyF11, id: "settings", label: T("设置"), admin: true, make: func() screen { return u.newSettingsScreen() }},
+		{id: "feedback", label: T("顾客意见"), make: func() screen { return u.newFeedbackScreen() }, count: u.feedbackCount},
 		{id: "personal", label: T("个人信息"), admin: true, make: func() screen { return u.newPersonalScreen() }},
 	}
 }
