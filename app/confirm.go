@@ -67,7 +67,17 @@ func (u *UI) askMoney(title, msg string, m money, ok func()) *dialog.ConfirmDial
 	} else {
 		u.lastMoney = nil
 	}
-	return u.showConfirm(title, content, ok)
+	confirmed := false
+	d := u.showConfirm(title, content, func() { confirmed = true; ok() })
+	if m.shown && m.label == "" {
+		u.displayMoney(m)
+		d.SetOnClosed(func() {
+			if !confirmed {
+				u.displayClear() // cancelled: no money moves
+			}
+		})
+	}
+	return d
 }
 
 // askList confirms a long list (e.g. the numbers of a stock intake) shown

@@ -81,6 +81,7 @@ func (u *UI) showReceipt(receiptNo string) *receiptPreview {
 	}
 	p, view := newReceiptView(doc)
 	p.receiptNo = receiptNo
+	u.displayReceipt(doc.QR)
 	p.state = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	p.refreshState(u)
 	scroll := container.NewVScroll(view)

@@ -88,6 +88,9 @@ type Config struct {
 	// ExportDir receives a person's copy of their data (个人信息副本);
 	// "" means the system's temporary folder.
 	ExportDir string
+	// CustomerDisplay is the optional second window facing the customer
+	// (amount, receipt QR, thanks); nil for none.
+	CustomerDisplay *CustomerDisplay
 	// PA is the broadcast console's station (schedule, queue, music); nil
 	// means the console runs without sound and says so.
 	PA BroadcastConsole
@@ -332,6 +335,9 @@ func (u *UI) applyTheme() {
 // app calls it once a second on the UI goroutine (fyne.Do).
 func (u *UI) Tick() {
 	u.CheckIdle()
+	if d := u.cfg.CustomerDisplay; d != nil {
+		d.Tick()
+	}
 	if u.Locked() && u.lock.cover() {
 		u.win.Canvas().Focus(u.lock.password)
 	}

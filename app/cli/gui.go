@@ -51,6 +51,7 @@ func (e env) gui(args []string) (code int) {
 	dbPath := fs.String("db", os.Getenv(envDB), dbFlagHelp+"; default: servicedesk.db in the data folder")
 	demo := fs.Bool("demo", false, "throw-away database with sample staff and data")
 	showVersion := fs.Bool("version", false, "print the version")
+	customerDisplay := fs.Bool("customer-display", false, "open a second window for a screen facing the customer (amount, receipt QR, thanks)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitUsage
@@ -229,17 +230,28 @@ func (e env) gui(args []string) (code int) {
 		return e.fail(err)
 	}
 	defer stopPA()
+	var display *app.CustomerDisplay
+	if *customerDisplay {
+		// The customer's screen: drag it to the second monitor; the
+		// counter window stays the master (closing it quits).
+		dw := a.NewWindow("顾客显示屏 Customer display")
+		dw.Resize(fyne.NewSize(800, 600))
+		display = app.NewCustomerDisplay(dw, time.Now)
+		w.SetMaster()
+		dw.Show()
+	}
 	u := app.New(a, w, svc, app.Config{
-		PA:         pa,
-		Logger:     log,
-		Version:    version.String(),
-		DataPath:   db.Addr(),
-		Printer:    devs.PrinterState,
-		CardReader: devs.ReaderState,
-		Changed:    worker.Wake,
-		Devices:    devs,
-		OpenFile:   openFileFunc(),
-		ExportDir:  filepath.Join(filepath.Dir(*dbPath), "exports"),
+		CustomerDisplay: display,
+		PA:              pa,
+		Logger:          log,
+		Version:         version.String(),
+		DataPath:        db.Addr(),
+		Printer:         devs.PrinterState,
+		CardReader:      devs.ReaderState,
+		Changed:         worker.Wake,
+		Devices:         devs,
+		OpenFile:        openFileFunc(),
+		ExportDir:       filepath.Join(filepath.Dir(*dbPath), "exports"),
 		// The daily automatic backup after each day close.
 		AfterDayClose: dailyBackup(db, *dbPath),
 	})
