@@ -1,5 +1,5 @@
 -- Customer feedback, ratings and the shift handover. PostgreSQL twin of
--- sqlite/0009_feedback_handover.sql: BIGINT integers, a BOOLEAN flag, the
+-- sqlite/0011_feedback_handover.sql: BIGINT integers, a BOOLEAN flag, the
 -- guards as trigger functions (plus BEFORE TRUNCATE).
 
 CREATE TABLE feedback (
