@@ -10,16 +10,6 @@ import (
 	"servicedesk/ledger"
 )
 
-// journalLen counts the journal's entries.
-func (f *fixture) journalLen(t testing.TB) int {
-	t.Helper()
-	es, err := f.journal.Entries(context.Background(), 0, 1_000_000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(es)
-}
-
 // TestFeedbackLogForwardAnswer logs oral feedback with a contact: the
 // contact goes to the personal-data store (the row and the journal keep
 // the id and the mask), it is forwarded to the chosen supervisor, due in
