@@ -51,6 +51,7 @@ func (e env) gui(args []string) (code int) {
 	dbPath := fs.String("db", os.Getenv(envDB), dbFlagHelp+"; default: servicedesk.db in the data folder")
 	demo := fs.Bool("demo", false, "throw-away database with sample staff and data")
 	showVersion := fs.Bool("version", false, "print the version")
+	kioskMode := fs.Bool("kiosk", false, "customer self-service kiosk: full screen, no login, exit with a staff password")
 	customerDisplay := fs.Bool("customer-display", false, "open a second window for a screen facing the customer (amount, receipt QR, thanks)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -121,7 +122,13 @@ func (e env) gui(args []string) (code int) {
 	}
 	// One counter window per database: a second one would print every
 	// receipt again and race the first for the cash drawer's numbers.
-	lock, err := instance.Acquire(instancePath(*dbPath), time.Now())
+	lockPath := instancePath(*dbPath)
+	if *kioskMode {
+		// A kiosk may run on the desk's own PC beside the counter window:
+		// one kiosk per database, apart from the counter's lock.
+		lockPath += ".kiosk"
+	}
+	lock, err := instance.Acquire(lockPath, time.Now())
 	if err != nil {
 		return e.startupFailed(startupLog{}, dataDir, startupProblem{
 			what: ledger.ErrorMessage(err),
@@ -221,6 +228,27 @@ func (e env) gui(args []string) (code int) {
 	// smallest counter screen (1024×768 with a task bar); then the window
 	// takes the screen's work area (fitToScreen, when the window is up).
 	w.Resize(fyne.NewSize(1000, 660))
+	if *kioskMode {
+		_, stopKiosk, err := startKiosk(a, w, db, log)
+		if err != nil {
+			return e.startupFailed(sl, "", dbProblem(*dbPath, err))
+		}
+		a.Lifecycle().SetOnStarted(func() {
+			if windowCreated(w) {
+				windowUp = true
+				w.SetTitle(title)
+				log.Info("kiosk window open", "title", title)
+			}
+		})
+		w.ShowAndRun()
+		stopKiosk()
+		if !windowUp {
+			e.fyneUsed = true
+			return e.startupFailed(sl, "", windowProblem(errors.New("window not created (see the Fyne error above in the log)")))
+		}
+		log.Info("kiosk stopped")
+		return exitOK
+	}
 	devs, worker, err := newDeskDevices(log, svc)
 	if err != nil {
 		return e.startupFailed(sl, "", startupProblem{what: "无法准备打印队列", todo: "重新启动服务台；仍然不行请联系信息部。", err: err, code: exitInternal})
