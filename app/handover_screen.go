@@ -159,6 +159,12 @@ func trMatter(m ledger.OpenMatter) string {
 		return T("顾客意见待答复 %d 条", m.Count)
 	case m.Kind == ledger.MatterFeedbackOverdue:
 		return T("其中已逾期 %d 条", m.Count)
+	case m.Kind == ledger.MatterLostReports:
+		return T("寻物寻人登记未结 %d 条", m.Count)
+	case m.Kind == ledger.MatterFoundDue:
+		return T("失物保管到期待处置 %d 件", m.Count)
+	case m.Kind == ledger.MatterMedicineExpired:
+		return T("过期药品待报损 %d 批", m.Count)
 	}
 	return m.Text
 }

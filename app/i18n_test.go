@@ -83,7 +83,7 @@ func feedbackLabels() []string {
 	for _, k := range []ledger.ItemKind{ledger.KindUmbrella, ledger.KindStroller} {
 		out = append(out, k.Label()+"（在库）")
 	}
-	return out
+	return append(out, "应急药品（件）")
 }
 
 var tCall = regexp.MustCompile(`\bT\(("(?:[^"\\]|\\.)*")`)

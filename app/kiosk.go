@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"image/color"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -147,7 +149,11 @@ func (k *Kiosk) Start() error {
 	k.title.SetText(T("%s · 自助服务", k.settings.MallName))
 	k.frame = container.NewStack()
 	k.root = container.NewStack(container.NewBorder(container.NewPadded(k.title), nil, nil, nil, container.NewPadded(k.frame)))
-	k.win.SetContent(container.NewThemeOverride(k.root, newKioskTheme()))
+	// Kiosk mode is its own program: the whole app takes the touch theme.
+	if a := fyne.CurrentApp(); a != nil {
+		a.Settings().SetTheme(newKioskTheme())
+	}
+	k.win.SetContent(k.root)
 	k.Home()
 	return nil
 }
@@ -198,38 +204,51 @@ func (k *Kiosk) Home() {
 	k.show("start", k.start.root)
 }
 
-// tile is one large touch button of the start screen.
-func kioskTile(label string, icon fyne.Resource, tap func()) *widget.Button {
-	b := widget.NewButtonWithIcon(label, icon, tap)
+// kioskTile is one large touch tile of the start screen: a button the size
+// of the tile under a large icon and label (which take no taps).
+func kioskTile(label, caption string, icon fyne.Resource, tap func()) (*widget.Button, fyne.CanvasObject) {
+	b := widget.NewButton("", tap)
 	b.Importance = widget.HighImportance
-	return b
+	// Drawn text of fixed sizes: the tile's colour is the theme's
+	// primary, its text the colour on primary (white in both variants).
+	text := canvas.NewText(label, color.White)
+	text.TextSize, text.TextStyle.Bold, text.Alignment = 34, true, fyne.TextAlignCenter
+	img := widget.NewIcon(icon)
+	face := container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSize(72, 72), img)), text)
+	if caption != "" {
+		c := canvas.NewText(caption, color.White)
+		c.TextSize, c.Alignment = 22, fyne.TextAlignCenter
+		face.Add(c)
+	}
+	return b, container.NewStack(b, container.NewCenter(face))
 }
 
 func (k *Kiosk) newStart() *kioskStart {
 	s := &kioskStart{tiles: map[string]*widget.Button{}}
-	add := func(id, label string, icon fyne.Resource, open func()) {
-		s.tiles[id] = kioskTile(label, icon, func() { k.touch(); open() })
+	faces := map[string]fyne.CanvasObject{}
+	add := func(id, label, caption string, icon fyne.Resource, open func()) {
+		s.tiles[id], faces[id] = kioskTile(label, caption, icon, func() { k.touch(); open() })
 	}
-	add("loan", T("借用查询（扫描押金卡）"), theme.SearchIcon(), k.openLoan)
-	add("points", T("积分查询"), theme.AccountIcon(), func() { k.openUnavailable("points", T("积分查询")) })
-	add("found", T("失物招领"), theme.FolderOpenIcon(), func() {
+	add("loan", T("借用查询"), T("扫描押金卡二维码"), theme.SearchIcon(), k.openLoan)
+	add("points", T("积分查询"), T("刷积分卡"), theme.AccountIcon(), func() { k.openUnavailable("points", T("积分查询")) })
+	add("found", T("失物招领"), T("按类别和日期查找"), theme.FolderOpenIcon(), func() {
 		if k.svc.Found == nil {
 			k.openUnavailable("found", T("失物招领"))
 			return
 		}
 		k.openFound()
 	})
-	add("info", T("服务项目与营业时间"), theme.InfoIcon(), k.openInfo)
-	add("rate", T("服务评价"), theme.ConfirmIcon(), k.openRate)
+	add("info", T("服务与营业时间"), T("服务项目、今日营业时间"), theme.InfoIcon(), k.openInfo)
+	add("rate", T("服务评价"), T("1 到 5 分"), theme.ConfirmIcon(), k.openRate)
 	if k.svc.Loans == nil {
 		s.tiles["loan"].Disable()
 	}
 	if k.svc.Ratings == nil {
 		s.tiles["rate"].Disable()
 	}
-	grid := container.NewGridWrap(fyne.NewSize(300, 150))
-	for _, id := range []string{"loan", "points", "found", "info", "rate"} {
-		grid.Add(s.tiles[id])
+	grid := container.NewGridWithColumns(3)
+	for _, id := range []string{"loan", "found", "info", "rate", "points"} {
+		grid.Add(faces[id])
 	}
 	s.notice = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.notice.Wrapping = fyne.TextWrapWord
@@ -237,8 +256,7 @@ func (k *Kiosk) newStart() *kioskStart {
 	hintText.Wrapping = fyne.TextWrapWord
 	s.staff = widget.NewButton(T("员工"), func() { k.touch(); k.openExit() })
 	s.staff.Importance = widget.LowImportance
-	s.root = container.NewBorder(nil, container.NewBorder(nil, nil, nil, s.staff, s.notice), nil, nil,
-		container.NewVBox(hintText, container.NewCenter(grid)))
+	s.root = container.NewBorder(hintText, container.NewBorder(nil, nil, nil, s.staff, s.notice), nil, nil, grid)
 	return s
 }
 

@@ -68,7 +68,7 @@ func TestKioskStart(t *testing.T) {
 		t.Fatalf("page %s", k.Page())
 	}
 	all := kh.texts()
-	for _, w := range []string{"测试广场 · 自助服务", "借用查询（扫描押金卡）", "积分查询", "失物招领", "服务项目与营业时间", "服务评价", "员工"} {
+	for _, w := range []string{"测试广场 · 自助服务", "借用查询", "扫描押金卡二维码", "积分查询", "失物招领", "服务与营业时间", "服务评价", "员工"} {
 		if !strings.Contains(all, w) {
 			t.Fatalf("start lacks %q: %s", w, all)
 		}

@@ -39,7 +39,13 @@ const (
 	MatterBroadcasts      = "broadcasts"
 	MatterFeedback        = "feedback"
 	MatterFeedbackOverdue = "feedback_overdue"
+	MatterLostReports     = "lost_reports"     // lost reports not closed (unfinished claims)
+	MatterFoundDue        = "found_due"        // found items past their retention, to dispose of
+	MatterMedicineExpired = "medicine_expired" // expired batches still in stock
 )
+
+// CountMedicine is the handover count of emergency medicine units.
+const CountMedicine = "medicine"
 
 // HandoverCheck is what the handover screen shows before anything is
 // counted: the shift, the cash and stock expected and the open matters.

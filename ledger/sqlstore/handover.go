@@ -86,6 +86,15 @@ func (s *HandoverService) check(ctx context.Context, q queryer, st ledger.Staff,
 		}
 		c.Counts = append(c.Counts, ledger.HandoverCount{What: string(k), Label: k.Label() + "（在库）", Expected: n})
 	}
+	// Emergency medicine, once the desk keeps any: the units on hand, all
+	// batches (an expired batch is still in the box until written off).
+	var meds, units int
+	if err := q.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM medicines), (SELECT coalesce(sum(quantity), 0) FROM medicine_batches)").Scan(&meds, &units); err != nil {
+		return c, internal("count medicine", err)
+	}
+	if meds > 0 {
+		c.Counts = append(c.Counts, ledger.HandoverCount{What: ledger.CountMedicine, Label: "应急药品（件）", Expected: units})
+	}
 	if c.Open, err = openMatters(ctx, q, now, set); err != nil {
 		return c, err
 	}
@@ -176,6 +185,19 @@ func openMatters(ctx context.Context, q queryer, now time.Time, set ledger.Setti
 	if err != nil {
 		return nil, internal("open feedback", err)
 	}
+	today := now.In(set.Location()).Format("2006-01-02")
+	if n, err = count("SELECT count(*) FROM lost_reports WHERE status = 'open'"); err != nil {
+		return nil, err
+	}
+	add(ledger.MatterLostReports, n, fmt.Sprintf("寻物寻人登记未结 %d 条", n))
+	if n, err = count("SELECT count(*) FROM found_items WHERE status = 'held' AND due_date < ?", today); err != nil {
+		return nil, err
+	}
+	add(ledger.MatterFoundDue, n, fmt.Sprintf("失物保管到期待处置 %d 件", n))
+	if n, err = count("SELECT count(*) FROM medicine_batches WHERE quantity > 0 AND expiry < ?", today); err != nil {
+		return nil, err
+	}
+	add(ledger.MatterMedicineExpired, n, fmt.Sprintf("过期药品待报损 %d 批", n))
 	add(ledger.MatterFeedback, open, fmt.Sprintf("顾客意见待答复 %d 条", open))
 	add(ledger.MatterFeedbackOverdue, late, fmt.Sprintf("其中已逾期 %d 条", late))
 	return out, nil

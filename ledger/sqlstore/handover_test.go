@@ -188,3 +188,59 @@ func TestHandoverLockout(t *testing.T) {
 		t.Fatalf("handover recorded: %+v", list)
 	}
 }
+
+// TestHandoverMedicineAndLostFound: once the desk keeps medicine its units
+// are counted at the handover; open lost reports, found items past their
+// retention and expired batches carry over as open matters.
+func TestHandoverMedicineAndLostFound(t *testing.T) {
+	f := withLending(t, newPDFixture(t).fixture)
+	ctx := context.Background()
+	hs := NewHandoverService(f.db)
+	c, err := hs.HandoverCheck(ctx, f.clerk)
+	if err != nil || len(c.Counts) != 2 {
+		t.Fatalf("without medicine: %+v %v", c.Counts, err)
+	}
+	med := NewMedicineService(f.db)
+	m, err := med.AddMedicine(ctx, f.sup, ledger.NewMedicine{Name: "创可贴", Category: ledger.MedExternal, Unit: "片"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []ledger.RestockRequest{{MedicineID: m.ID, BatchNo: "A1", Expiry: "2026-12-01", Quantity: 10},
+		{MedicineID: m.ID, BatchNo: "B2", Expiry: "2027-06-01", Quantity: 5}} {
+		if _, err := med.Restock(ctx, f.sup, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lf := NewLostFoundService(f.db)
+	if _, err := lf.Register(ctx, f.clerk, ledger.RegisterFoundRequest{Category: "钥匙", Description: "一串钥匙", FoundAt: f.clock.Now(),
+		FoundPlace: "一楼大厅", Finder: "保洁员", Storage: "失物柜A"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lf.Report(ctx, f.clerk, ledger.LostReportRequest{Kind: ledger.LostItem, Category: "钱包", Description: "黑色钱包",
+		Place: "三楼", From: f.clock.Now().Add(-2 * time.Hour), To: f.clock.Now(), Name: "张三", Mobile: "13812345678"}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(40 * 24 * time.Hour) // A1 expired, the keys past 30 days
+	c, err = hs.HandoverCheck(ctx, f.clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Counts) != 3 || c.Counts[2].What != ledger.CountMedicine || c.Counts[2].Expected != 15 {
+		t.Fatalf("counts %+v", c.Counts)
+	}
+	var texts []string
+	for _, m := range c.Open {
+		texts = append(texts, m.Text)
+	}
+	got := strings.Join(texts, "|")
+	for _, w := range []string{"寻物寻人登记未结 1 条", "失物保管到期待处置 1 件", "过期药品待报损 1 批"} {
+		if !strings.Contains(got, w) {
+			t.Fatalf("open matters lack %q: %s", w, got)
+		}
+	}
+	h, _, err := hs.Handover(ctx, f.clerk, ledger.HandoverRequest{Counted: map[string]int{"umbrella": 3, "stroller": 2, ledger.CountMedicine: 14},
+		Username: "wang", Password: testPassword})
+	if err != nil || h.Counts[2].Difference() != -1 || h.Balanced() {
+		t.Fatalf("handover %+v %v", h, err)
+	}
+}
