@@ -67,8 +67,10 @@ xvfb-run -a -s "-screen 0 2200x800x24" sh -c '
 	key Return
 	# 交班: the button at the right of the status bar.
 	xdotool mousemove 1284 745 click 1; sleep 2
-	typ 250; key Tab; typ 25; key Tab; typ 6; key Tab
-	typ "U-013 伞骨松动，已放维修箱"; key Tab; typ wang; key Tab
+	# cash, umbrellas, strollers, medicine units (xdotool cannot type
+	# Chinese under Xvfb: the note is a number list).
+	typ 250; key Tab; typ 25; key Tab; typ 6; key Tab; typ 120; key Tab
+	typ "U-013, C-04"; key Tab; typ wang; key Tab
 	sleep 0.5
 	import -window "$c" "$out/handover.png"
 	typ demo1234; key Return; sleep 2
