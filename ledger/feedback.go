@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -115,6 +116,54 @@ type FeedbackRequest struct {
 	SupervisorID int64
 	// Due is the follow-up time from now; 0 means DefaultFeedbackDue.
 	Due time.Duration
+}
+
+// Normalize checks a feedback request and returns it cleaned: a known
+// channel and category, the text by its rule, the due time defaulted and
+// bounded, the contact trimmed and valid (name and mobile by the
+// personal-data rules; either may be empty). It says nothing about the
+// supervisor, which only the store can check.
+func (r FeedbackRequest) Normalize() (FeedbackRequest, error) {
+	if !r.Channel.Valid() {
+		return r, Errorf(EINVALID, "请选择意见来源（口头或书面）")
+	}
+	if !r.Category.Valid() {
+		return r, Errorf(EINVALID, "请选择意见类别")
+	}
+	var err error
+	if r.Text, err = FieldFeedbackText.Clean(r.Text); err != nil {
+		return r, err
+	}
+	if r.Due == 0 {
+		r.Due = DefaultFeedbackDue
+	}
+	if r.Due < time.Hour || r.Due > MaxFeedbackDue {
+		return r, Errorf(EINVALID, "跟进期限须在 1 小时到 %d 天之间", int(MaxFeedbackDue/(24*time.Hour)))
+	}
+	r.ContactName, r.ContactMobile = strings.TrimSpace(r.ContactName), strings.TrimSpace(r.ContactMobile)
+	if c := r.Contact(); len(c) > 0 {
+		vals, err := (CollectRequest{Purpose: PurposeFeedback, Values: c}).Validate()
+		if err != nil {
+			return r, err
+		}
+		r.ContactName, r.ContactMobile = vals[DataName], vals[DataMobile]
+	}
+	return r, nil
+}
+
+// Contact returns the request's contact as personal data (nil for none).
+func (r FeedbackRequest) Contact() map[DataKind]string {
+	c := map[DataKind]string{}
+	if v := strings.TrimSpace(r.ContactName); v != "" {
+		c[DataName] = v
+	}
+	if v := strings.TrimSpace(r.ContactMobile); v != "" {
+		c[DataMobile] = v
+	}
+	if len(c) == 0 {
+		return nil
+	}
+	return c
 }
 
 // Feedback is one logged piece of feedback and its follow-up.

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -71,6 +72,36 @@ type HandoverRequest struct {
 	// Incoming clerk's own login.
 	Username string
 	Password string
+}
+
+// Limits of a handover count.
+const (
+	maxHandoverCash  = 10_000_000 // yuan
+	maxHandoverCount = 100_000
+)
+
+// Normalize checks what the outgoing clerk typed and the incoming clerk's
+// login fields: cash 0–10,000,000 yuan, counts 0–100,000, the note by its
+// rule, an account name and a password. Whether every expected count is
+// there only the store can tell.
+func (r HandoverRequest) Normalize() (HandoverRequest, error) {
+	if r.CashCounted < 0 || r.CashCounted > Yuan(maxHandoverCash) {
+		return r, Errorf(EINVALID, "实点现金金额无效")
+	}
+	for what, n := range r.Counted {
+		if n < 0 || n > maxHandoverCount {
+			return r, Errorf(EINVALID, "实点数量无效：%s", what)
+		}
+	}
+	var err error
+	if r.Note, err = FieldHandoverNote.Clean(r.Note); err != nil {
+		return r, err
+	}
+	r.Username = strings.TrimSpace(r.Username)
+	if r.Username == "" || r.Password == "" || strings.ContainsFunc(r.Username, Forbidden) {
+		return r, Errorf(EINVALID, "请接班人输入自己的账户和密码")
+	}
+	return r, nil
 }
 
 // FieldHandoverNote is the rule of the note for the next shift.

@@ -95,36 +95,11 @@ func contactMask(r ledger.PersonRecord) string {
 // supervisor_id, due_at}; the contact (optional) goes to the personal-data
 // store in the same transaction (personal.collect).
 func (s *FeedbackService) LogFeedback(ctx context.Context, actor ledger.Staff, req ledger.FeedbackRequest) (ledger.Feedback, error) {
-	if !req.Channel.Valid() {
-		return ledger.Feedback{}, ledger.Errorf(ledger.EINVALID, "请选择意见来源（口头或书面）")
-	}
-	if !req.Category.Valid() {
-		return ledger.Feedback{}, ledger.Errorf(ledger.EINVALID, "请选择意见类别")
-	}
-	text, err := ledger.FieldFeedbackText.Clean(req.Text)
+	req, err := req.Normalize() // bad input changes nothing
 	if err != nil {
 		return ledger.Feedback{}, err
 	}
-	due := req.Due
-	if due == 0 {
-		due = ledger.DefaultFeedbackDue
-	}
-	if due < time.Hour || due > ledger.MaxFeedbackDue {
-		return ledger.Feedback{}, ledger.Errorf(ledger.EINVALID, "跟进期限须在 1 小时到 %d 天之间", int(ledger.MaxFeedbackDue/(24*time.Hour)))
-	}
-	contact := map[ledger.DataKind]string{}
-	if v := strings.TrimSpace(req.ContactName); v != "" {
-		contact[ledger.DataName] = v
-	}
-	if v := strings.TrimSpace(req.ContactMobile); v != "" {
-		contact[ledger.DataMobile] = v
-	}
-	if len(contact) > 0 {
-		// Validate before the transaction: bad input changes nothing.
-		if _, err := (ledger.CollectRequest{Purpose: ledger.PurposeFeedback, Values: contact}).Validate(); err != nil {
-			return ledger.Feedback{}, err
-		}
-	}
+	contact := req.Contact()
 	var out ledger.Feedback
 	err = s.db.inTx(ctx, func(t *tx) error {
 		clerk, err := t.actor(actor, allRoles...)
@@ -137,8 +112,8 @@ func (s *FeedbackService) LogFeedback(ctx context.Context, actor ledger.Staff, r
 		} else if err != nil {
 			return err
 		}
-		ev := feedbackEvent{Channel: string(req.Channel), Category: string(req.Category), Complaint: req.Complaint, Text: text,
-			SupervisorID: sup.ID, DueAt: formatTime(t.now.Add(due))}
+		ev := feedbackEvent{Channel: string(req.Channel), Category: string(req.Category), Complaint: req.Complaint, Text: req.Text,
+			SupervisorID: sup.ID, DueAt: formatTime(t.now.Add(req.Due))}
 		if len(contact) > 0 {
 			rec, err := t.collectPerson(clerk.ID, ledger.CollectRequest{Purpose: ledger.PurposeFeedback, Values: contact})
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"servicedesk/ledger"
@@ -228,21 +227,11 @@ func (s *HandoverService) HandoverCheck(ctx context.Context, actor ledger.Staff)
 // handover slip. Counts must cover every expected count; the incoming
 // clerk must be another active account with their own password set.
 func (s *HandoverService) Handover(ctx context.Context, actor ledger.Staff, req ledger.HandoverRequest) (ledger.Handover, ledger.Staff, error) {
-	if req.CashCounted < 0 || req.CashCounted > ledger.Yuan(10_000_000) {
-		return ledger.Handover{}, ledger.Staff{}, ledger.Errorf(ledger.EINVALID, "实点现金金额无效")
-	}
-	for what, n := range req.Counted {
-		if n < 0 || n > 100000 {
-			return ledger.Handover{}, ledger.Staff{}, ledger.Errorf(ledger.EINVALID, "实点数量无效：%s", what)
-		}
-	}
-	note, err := ledger.FieldHandoverNote.Clean(req.Note)
+	req, err := req.Normalize() // bad input changes nothing (not even a failed login)
 	if err != nil {
 		return ledger.Handover{}, ledger.Staff{}, err
 	}
-	if strings.TrimSpace(req.Username) == "" || req.Password == "" {
-		return ledger.Handover{}, ledger.Staff{}, ledger.Errorf(ledger.EINVALID, "请接班人输入自己的账户和密码")
-	}
+	note := req.Note
 	set, err := NewSettingsService(s.db).Settings(ctx)
 	if err != nil {
 		return ledger.Handover{}, ledger.Staff{}, err
