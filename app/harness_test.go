@@ -78,6 +78,8 @@ func newHarness(t *testing.T, setup bool) *harness {
 		Personal:  sqlstore.NewPersonalService(db),
 		Medicine:  sqlstore.NewMedicineService(db),
 		LostFound: sqlstore.NewLostFoundService(db),
+		Members:   sqlstore.NewMemberService(db),
+		Invoices:  sqlstore.NewInvoiceService(db),
 	}
 	if setup {
 		h.admin, err = h.svc.Staff.Setup(ctx, ledger.SetupRequest{MallName: "测试广场", CounterName: "北门服务台",

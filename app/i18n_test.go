@@ -60,6 +60,7 @@ func uiLabels() []string {
 		{ErasedAt: time.Unix(1, 0), ErasedFor: ledger.ErasedForRequest}} {
 		out = append(out, r.StatusLabel())
 	}
+	out = append(out, cardsLabels()...)
 	return append(append(out, broadcastLabels()...), feedbackLabels()...)
 }
 
@@ -145,12 +146,13 @@ func TestEnglishUI(t *testing.T) {
 	if os.Getenv("SD_TEST_LANG") == "en" {
 		t.Skip("inside the child")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestEnglish(Screens|ErrorText|ScreensFit|PersonalScreen|MedLostFit|KioskAndHandover)$", "-test.count=1", "-test.v")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestEnglish(Screens|ErrorText|ScreensFit|PersonalScreen|MedLostFit|KioskAndHandover|CardsFit)$", "-test.count=1", "-test.v")
 	cmd.Env = append(os.Environ(), "SD_TEST_LANG=en")
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestEnglishScreens") || !strings.Contains(string(out), "--- PASS: TestEnglishErrorText") ||
 		!strings.Contains(string(out), "--- PASS: TestEnglishScreensFit") || !strings.Contains(string(out), "--- PASS: TestEnglishPersonalScreen") ||
-		!strings.Contains(string(out), "--- PASS: TestEnglishMedLostFit") || !strings.Contains(string(out), "--- PASS: TestEnglishKioskAndHandover") {
+		!strings.Contains(string(out), "--- PASS: TestEnglishMedLostFit") || !strings.Contains(string(out), "--- PASS: TestEnglishKioskAndHandover") ||
+		!strings.Contains(string(out), "--- PASS: TestEnglishCardsFit") {
 		t.Fatalf("english run: %v\n%s", err, out)
 	}
 }

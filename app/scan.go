@@ -35,6 +35,9 @@ func (u *UI) handleScan(code string) {
 	if u.scanMedLost(code) {
 		return
 	}
+	if u.openCardsToken(code) {
+		return
+	}
 	l, err := u.lookupLoan(code)
 	if err != nil {
 		if ledger.ErrorCode(err) == ledger.ENOTFOUND && u.scanMedLostNumber(code) {

@@ -42,6 +42,11 @@ type Services struct {
 	Handover ledger.HandoverService
 	// Feedback logs customer feedback (顾客意见) and shows the ratings.
 	Feedback ledger.FeedbackService
+	// Members is the point-card ledger (积分卡); nil shows the screen as
+	// not available.
+	Members ledger.MemberService
+	// Invoices issues invoices on the shops' behalf (代开发票).
+	Invoices ledger.InvoiceService
 }
 
 // Lending is the lending service with the lookups the screens need.

@@ -21,6 +21,10 @@ const (
 	ActionReveal   ApprovalAction = "personal.reveal"   // 查看完整个人信息
 	ActionExport   ApprovalAction = "personal.export"   // 导出个人信息副本
 	ActionErase    ApprovalAction = "personal.erase"    // 应本人要求删除个人信息
+	// ActionPointsAdjust changes a member's points by hand (积分调整).
+	ActionPointsAdjust ApprovalAction = "member.adjust"
+	// ActionInvoiceVoid voids an invoice on its own business day (发票作废).
+	ActionInvoiceVoid ApprovalAction = "invoice.void"
 )
 
 // Label is the Chinese name of the action.
@@ -44,6 +48,10 @@ func (a ApprovalAction) Label() string {
 		return "导出个人信息副本"
 	case ActionErase:
 		return "应本人要求删除个人信息"
+	case ActionPointsAdjust:
+		return "积分调整"
+	case ActionInvoiceVoid:
+		return "发票作废"
 	}
 	return string(a)
 }
@@ -60,7 +68,8 @@ func (a ApprovalAction) Approvers() int {
 // Valid reports whether a is a known action.
 func (a ApprovalAction) Valid() bool {
 	switch a {
-	case ActionVoid, ActionForfeit, ActionWriteOff, ActionDayClose, ActionDisposal, ActionMedicine, ActionReveal, ActionExport, ActionErase:
+	case ActionVoid, ActionForfeit, ActionWriteOff, ActionDayClose, ActionDisposal, ActionMedicine, ActionReveal, ActionExport, ActionErase,
+		ActionPointsAdjust, ActionInvoiceVoid:
 		return true
 	}
 	return false

@@ -14,8 +14,8 @@ import (
 // forfeited deposits of lost items. The same sum follows from today's cash
 // movements:
 //
-//	expected = deposits held at close + compensation + forfeited
-//	         = deposits held at open + deposits taken − refunds + collected
+//	expected = deposits held at close + compensation + forfeited + card fees
+//	         = deposits held at open + deposits taken − refunds + collected + card fees
 //
 // (every closed loan accounts for its deposit: refund + forfeit + charge −
 // collected = deposit). Difference = counted − expected; negative is short.
@@ -29,16 +29,17 @@ type CloseSummary struct {
 	Compensation Fen // damage charges today (from the deposit and collected)
 	Forfeited    Fen // deposits kept for lost items today (with approval)
 	HeldAtClose  Fen // deposits of loans still out
+	Fees         Fen // point-card reissue fees taken in cash today (补卡工本费)
 }
 
 // Expected returns the cash the drawer should hold: deposits held at close
-// plus today's compensation and forfeited deposits.
-func (s CloseSummary) Expected() Fen { return s.HeldAtClose + s.Compensation + s.Forfeited }
+// plus today's compensation, forfeited deposits and card fees.
+func (s CloseSummary) Expected() Fen { return s.HeldAtClose + s.Compensation + s.Forfeited + s.Fees }
 
 // Balanced reports whether the two ways of computing the expected cash agree
 // (a check on the journal, not on the staff).
 func (s CloseSummary) Balanced() bool {
-	return s.HeldAtOpen+s.Taken-s.Refunded+s.Collected == s.Expected()
+	return s.HeldAtOpen+s.Taken-s.Refunded+s.Collected+s.Fees == s.Expected()
 }
 
 // CloseCheck is what the counter sees before closing: the day, the

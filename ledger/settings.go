@@ -39,6 +39,8 @@ type Settings struct {
 	// LostFoundCategories is the found-item category list with retention
 	// times; nil means DefaultLostFoundCategories (see Categories).
 	LostFoundCategories []LostFoundCategory `json:",omitempty"`
+	// Members are the point-card rules (积分卡).
+	Members MemberSettings
 }
 
 // SerialPort names a serial port and its line settings. An empty Name means
@@ -154,6 +156,7 @@ func DefaultSettings() Settings {
 		Language:  "zh",
 		Devices:   DeviceSettings{PaperWidth: 32, ReaderFraming: "rdm6300"},
 		Retention: DefaultRetention(),
+		Members:   DefaultMemberSettings(),
 	}
 }
 
@@ -220,6 +223,9 @@ func (s Settings) Validate() error {
 		return err
 	}
 	if err := s.validateMedLost(); err != nil {
+		return err
+	}
+	if err := s.Members.Validate(); err != nil {
 		return err
 	}
 	return s.Devices.Validate()

@@ -71,7 +71,10 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, now func() time.Time) error 
 	if err := seedDemoMedLost(ctx, db, admin, clerk, now); err != nil {
 		return err
 	}
-	return seedDemoPeople(ctx, db, clerk)
+	if err := seedDemoPeople(ctx, db, clerk); err != nil {
+		return err
+	}
+	return seedDemoCards(ctx, db, admin, clerk)
 }
 
 // seedDemoPeople fills the personal-data store with a few made-up people

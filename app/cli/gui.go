@@ -368,6 +368,8 @@ func services(db *sqlstore.DB) app.Services {
 		LostFound:  sqlstore.NewLostFoundService(db),
 		Handover:   sqlstore.NewHandoverService(db),
 		Feedback:   sqlstore.NewFeedbackService(db),
+		Members:    sqlstore.NewMemberService(db),
+		Invoices:   sqlstore.NewInvoiceService(db),
 	}
 }
 

@@ -37,6 +37,7 @@ type closeData struct {
 	Compensation ledger.Fen      `json:"compensation"`
 	Forfeited    ledger.Fen      `json:"forfeited"`
 	HeldAtClose  ledger.Fen      `json:"deposits_held_close"`
+	Fees         ledger.Fen      `json:"fees,omitempty"` // point-card reissue fees (cash)
 	CashExpected ledger.Fen      `json:"cash_expected"`
 	CashCounted  ledger.Fen      `json:"cash_counted"`
 	Difference   ledger.Fen      `json:"difference"`
@@ -54,7 +55,7 @@ type closeData struct {
 // summary returns the money recorded in the close.
 func (c closeData) summary() ledger.CloseSummary {
 	return ledger.CloseSummary{HeldAtOpen: c.HeldAtOpen, Taken: c.Taken, Refunded: c.Refunded, Collected: c.Collected,
-		Compensation: c.Compensation, Forfeited: c.Forfeited, HeldAtClose: c.HeldAtClose}
+		Compensation: c.Compensation, Forfeited: c.Forfeited, HeldAtClose: c.HeldAtClose, Fees: c.Fees}
 }
 
 // loanEvent is the JSON of a lend or return journal entry.
@@ -129,7 +130,7 @@ func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSumma
 		return m, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT kind, data FROM journal WHERE seq BETWEEN ? AND ?
-		AND kind IN ('umbrella.lend', 'umbrella.return', 'umbrella.void', 'stroller.lend', 'stroller.return', 'stroller.void') ORDER BY seq`, from, to)
+		AND kind IN ('umbrella.lend', 'umbrella.return', 'umbrella.void', 'stroller.lend', 'stroller.return', 'stroller.void', 'member.reissue') ORDER BY seq`, from, to)
 	if err != nil {
 		return m, internal("read day journal", err)
 	}
@@ -138,6 +139,16 @@ func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSumma
 		var kind, data string
 		if err := rows.Scan(&kind, &data); err != nil {
 			return m, internal("scan day journal", err)
+		}
+		if kind == "member.reissue" {
+			var fee struct {
+				Fee ledger.Fen `json:"fee"`
+			}
+			if err := json.Unmarshal([]byte(data), &fee); err != nil {
+				return m, internal("decode "+kind, err)
+			}
+			m.Fees += fee.Fee
+			continue
 		}
 		var ev loanEvent
 		if err := json.Unmarshal([]byte(data), &ev); err != nil {
@@ -283,7 +294,7 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 		cd := closeData{CloseNo: ledger.CloseNo(day.Date, n+1), BusinessDate: day.Date, DayID: day.ID,
 			FromSeq: from, OpenSeq: day.OpenSeq, CloseSeq: head + 1, OpenedAt: formatTime(day.OpenedAt),
 			HeldAtOpen: money.HeldAtOpen, Taken: money.Taken, Refunded: money.Refunded, Collected: money.Collected,
-			Compensation: money.Compensation, Forfeited: money.Forfeited, HeldAtClose: money.HeldAtClose,
+			Compensation: money.Compensation, Forfeited: money.Forfeited, HeldAtClose: money.HeldAtClose, Fees: money.Fees,
 			CashExpected: expected, CashCounted: req.CashCounted, Difference: req.CashCounted - expected,
 			ClerkID: clerk.ID, ClerkName: clerk.Name,
 			Approval: used[0],

@@ -137,6 +137,8 @@ type reportBuilder struct {
 	ml         *medLostReport // medicine and lost-and-found sections
 	// handovers collects the day's shift.handover rows.
 	handovers [][]string
+	// cards collects the day's point-card and invoice entries.
+	cards cardsSection
 }
 
 // kinds is the display order of the lending ledgers.
@@ -211,6 +213,11 @@ func (b *reportBuilder) build() error {
 			if _, err := b.medLostEntry(e); err != nil {
 				return err
 			}
+		case strings.HasPrefix(e.Kind, "member.") && e.Kind != "member.find", strings.HasPrefix(e.Kind, "invoice."):
+			duty(e.StaffID)
+			if err := b.cardsEntry(e); err != nil {
+				return err
+			}
 		case e.Kind == "day.close":
 			duty(e.StaffID)
 			if b.close != nil {
@@ -243,6 +250,8 @@ func (b *reportBuilder) build() error {
 	if err := b.medLostSections(); err != nil {
 		return err
 	}
+	b.r.Sections = append(b.r.Sections, b.cardsTables()...)
+	money.Fees = b.cards.fees
 	if s := b.broadcastTable(); s != nil {
 		b.r.Sections = append(b.r.Sections, *s)
 	}
