@@ -46,6 +46,7 @@ type invoiceScreen struct {
 	redNo    *keyEntry
 	reverse  *widget.Button
 	totals   *widget.Label
+	regTop   *fyne.Container
 
 	// 商户
 	shopList *widget.Label
@@ -98,7 +99,14 @@ func (u *UI) newInvoiceScreen() screen {
 	s.list = widget.NewList(func() int { return len(s.invoices) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.line(s.invoices[i])) })
-	s.list.OnSelected = func(i widget.ListItemID) { inv := s.invoices[i]; s.showInvoice(&inv) }
+	s.list.OnSelected = func(i widget.ListItemID) {
+		inv, err := s.u.svc.Invoices.Invoice(s.u.ctx, s.invoices[i].ID) // with its receipts
+		if err != nil {
+			s.u.showError(err)
+			return
+		}
+		s.showInvoice(&inv)
+	}
 	s.detail = widget.NewLabel("")
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.void = widget.NewButton(T("作废（当日，主管审批）"), s.askVoid)
@@ -108,13 +116,15 @@ func (u *UI) newInvoiceScreen() screen {
 	s.reverse = widget.NewButton(T("红冲"), s.askReverse)
 	s.totals = widget.NewLabel("")
 	s.totals.Wrapping = fyne.TextWrapWord
-	regTop := container.NewVBox(
+	s.regTop = container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.load, container.NewGridWithColumns(2, s.from, s.to)),
 		s.detail,
 		container.NewHBox(s.void),
 		container.NewGridWithColumns(2, s.reason, s.redNo), container.NewHBox(s.reverse),
 		s.totals)
-	regPage := container.NewVSplit(container.NewVScroll(regTop), s.list)
+	split := container.NewVSplit(container.NewVScroll(s.regTop), s.list)
+	split.Offset = 0.6
+	regPage := split
 
 	s.shopList = widget.NewLabel("")
 	s.shopList.Wrapping = fyne.TextWrapWord
@@ -266,6 +276,7 @@ func (s *invoiceScreen) refreshRegister() {
 	}
 	lines = append(lines, T("合计净额 %s", net.String()))
 	s.totals.SetText(strings.Join(lines, "\n"))
+	s.regTop.Refresh()
 	if s.selected != nil {
 		if inv, err := s.u.svc.Invoices.Invoice(s.u.ctx, s.selected.ID); err == nil {
 			s.showInvoice(&inv)
@@ -284,6 +295,8 @@ func (s *invoiceScreen) showInvoice(inv *ledger.Invoice) {
 	s.selected = inv
 	s.void.Disable()
 	s.reverse.Disable()
+	// The detail and totals wrap: lay the page out again after a change.
+	defer s.regTop.Refresh()
 	if inv == nil {
 		s.detail.SetText(T("选择一张发票查看、作废或红冲。"))
 		return

@@ -42,6 +42,7 @@ type memberScreen struct {
 	revealed *widget.Label
 	actions  *fyne.Container
 	findBody *fyne.Container
+	joinBody *fyne.Container
 	member   *ledger.Member
 
 	// 办卡
@@ -134,11 +135,12 @@ func (u *UI) newMemberScreen() screen {
 		widget.NewFormItem(T("身份证号"), s.idNo),
 		widget.NewFormItem(T("生日"), s.birthday),
 		widget.NewFormItem(T("卡号"), s.card))
-	joinPage := container.NewVScroll(container.NewVBox(
+	s.joinBody = container.NewVBox(
 		bold(T("1. 购物小票")), s.pad.root, s.eligible,
 		bold(T("2. 申请表")), form,
 		hint(T("身份证号只保存脱敏号码和校验用的密钥哈希；每个身份证号只能办一张卡。")),
-		s.signup))
+		s.signup)
+	joinPage := container.NewVScroll(s.joinBody)
 
 	// FAQ and rules.
 	s.faqText = widget.NewLabel("")
@@ -250,6 +252,13 @@ func (s *memberScreen) showEligibility() {
 	if s.eligible == nil {
 		return
 	}
+	// The receipt list and this line wrap: lay the form out again once
+	// their texts changed, so they never overlap.
+	defer func() {
+		if s.joinBody != nil {
+			s.joinBody.Refresh()
+		}
+	}()
 	if len(s.pad.items) == 0 {
 		s.eligible.Importance = widget.MediumImportance
 		s.eligible.SetText(T("办卡条件：单张小票满%s，或同一天累计满%s。", s.u.settings.Members.MinSingle.String(), s.u.settings.Members.MinDayTotal.String()))

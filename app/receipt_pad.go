@@ -142,6 +142,7 @@ func (p *receiptPad) show() {
 		lines = append(lines, T("共 %d 张，合计 %s", len(p.items), ledger.SumReceipts(p.items).String()))
 		p.list.SetText(strings.Join(lines, "\n"))
 	}
+	p.root.Refresh()
 	if p.changed != nil {
 		p.changed()
 	}
