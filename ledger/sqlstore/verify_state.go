@@ -268,6 +268,16 @@ var seqColumns = []struct{ table, key, column string }{
 	{"lost_reports", "id", "seq"},
 	{"lost_reports", "id", "close_seq"},
 	{"lostfound_drafts", "id", "seq"},
+	{"shops", "id", "added_seq"},
+	{"members", "id", "join_seq"},
+	{"member_cards", "card_no", "issued_seq"},
+	{"member_cards", "card_no", "lost_seq"},
+	{"member_cards", "card_no", "replaced_seq"},
+	{"point_entries", "id", "seq"},
+	{"point_receipts", "receipt_no", "seq"},
+	{"invoices", "id", "issue_seq"},
+	{"invoices", "id", "end_seq"},
+	{"invoice_receipts", "id", "released_seq"},
 }
 
 // checkSeqs: every *_seq stored in the state tables names an entry the
