@@ -275,16 +275,15 @@ func (t *tx) standingInvoice(id int64) (ledger.Invoice, error) {
 	return inv, nil
 }
 
-// sameBusinessDay reports whether inv was issued in the open business day.
+// sameBusinessDay reports whether inv's business day is still open (not
+// yet closed by its desk's day close): the day an invoice may be voided.
 func (t *tx) sameBusinessDay(inv ledger.Invoice) (bool, error) {
-	var open int64
-	err := t.QueryRowContext(t.ctx, "SELECT id FROM business_days WHERE close_seq = 0").Scan(&open)
-	if errNoRows(err) {
-		return false, nil
-	} else if err != nil {
+	var closeSeq int64
+	err := t.QueryRowContext(t.ctx, "SELECT close_seq FROM business_days WHERE id = ?", inv.DayID).Scan(&closeSeq)
+	if err != nil {
 		return false, internal("load business day", err)
 	}
-	return open == inv.DayID, nil
+	return closeSeq == 0, nil
 }
 
 // releaseReceipts makes an invoice's receipts invoiceable again, by the
