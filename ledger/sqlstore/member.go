@@ -324,9 +324,14 @@ func (s *MemberService) Signup(ctx context.Context, actor ledger.Staff, req ledg
 		for _, r := range rs {
 			total += set.Members.Points(r.Amount)
 		}
+		money := make([]receipts.Line, 0, len(rs)+1)
+		for _, r := range rs {
+			money = append(money, receipts.MoneyLine(r.ShopName+" 小票 "+r.No, r.Amount, false))
+		}
+		money = append(money, receipts.CountLine("本次积分", strconv.FormatInt(total, 10), true))
 		job, err := t.slip(set, clerk, receiptNo, receipts.SlipInfo{Title: "积分卡开卡凭证", Token: m.Token, Text: set.Members.Guide,
 			Fields: [][2]string{{"会员号", m.No}, {"卡号", card}, {"姓名", m.NameMasked}, {"手机", m.MobileMasked}, {"小票", strconv.Itoa(len(rs)) + " 张，" + ledger.SumReceipts(rs).String()}},
-			Money:  []receipts.Line{receipts.CountLine("本次积分", strconv.FormatInt(total, 10), true)}})
+			Money:  money})
 		if err != nil {
 			return err
 		}
