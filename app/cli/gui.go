@@ -308,6 +308,7 @@ func (e env) gui(args []string) (code int) {
 	})
 	go tick(u, stop)
 	go purgeLoop(ctx, svc.Personal, filepath.Join(filepath.Dir(*dbPath), "exports"), log, stop)
+	go expireLoop(ctx, svc.Members, log, stop)
 	w.ShowAndRun()
 	close(stop)
 	stopWorker()
