@@ -39,6 +39,9 @@ type PersonalService interface {
 	// PurgeDue counts what a purge would erase now.
 	PurgeDue(ctx context.Context) (PurgeResult, error)
 	// Purge erases every record past its retention time and journals the
-	// counts. A zero actor is the app's own scheduled purge.
+	// counts, at a supervisor's or admin's request.
 	Purge(ctx context.Context, actor Staff) (PurgeResult, error)
+	// PurgeScheduled is the same purge run by the program itself (at start
+	// and on its timer), journaled as the system (staff 0).
+	PurgeScheduled(ctx context.Context) (PurgeResult, error)
 }

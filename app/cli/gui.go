@@ -385,7 +385,7 @@ func purgeLoop(ctx context.Context, pd ledger.PersonalService, exportsDir string
 	t := time.NewTicker(purgeEvery)
 	defer t.Stop()
 	for {
-		if _, err := pd.Purge(ctx, ledger.Staff{}); err != nil {
+		if _, err := pd.PurgeScheduled(ctx); err != nil {
 			log.Error("personal-data purge failed", "err", err)
 		}
 		if n, err := cleanExports(exportsDir, time.Now(), exportsMaxAge); err != nil {

@@ -51,7 +51,7 @@ func BenchmarkPersonalPurge20000(b *testing.B) {
 		f := seedPersons(b, 20000)
 		f.clock.Add(366 * 24 * time.Hour)
 		b.StartTimer()
-		res, err := f.pd.Purge(context.Background(), ledger.Staff{})
+		res, err := f.pd.PurgeScheduled(context.Background())
 		if err != nil || res.Records != 20000 {
 			b.Fatalf("purge %+v %v", res, err)
 		}

@@ -188,14 +188,25 @@ const purgeBatch = 1000
 // Purge erases every held record past its retention time, keeping ids and
 // masks, in transactions of at most purgeBatch records. Each is journaled
 // as personal.purge {records, fields, by_purpose}: counts, not contents;
-// nothing is journaled when nothing was due. A zero actor is the app's own
-// scheduled purge; anyone else must be a supervisor or admin.
+// nothing is journaled when nothing was due. The actor must be a
+// supervisor or admin (a zero Staff is refused like any caller without an
+// account: the program's own purge is PurgeScheduled).
 func (s *PersonalService) Purge(ctx context.Context, actor ledger.Staff) (ledger.PurgeResult, error) {
+	return s.purge(ctx, actor, false)
+}
+
+// PurgeScheduled is Purge run by the program itself, journaled as staff 0.
+func (s *PersonalService) PurgeScheduled(ctx context.Context) (ledger.PurgeResult, error) {
+	return s.purge(ctx, ledger.Staff{}, true)
+}
+
+// purge erases what is due in batches; system runs it without an actor.
+func (s *PersonalService) purge(ctx context.Context, actor ledger.Staff, system bool) (ledger.PurgeResult, error) {
 	total := ledger.PurgeResult{ByPurpose: map[ledger.Purpose]int{}}
 	for {
 		var res ledger.PurgeResult
 		err := s.db.inTx(ctx, func(t *tx) error {
-			if actor.ID != 0 {
+			if !system {
 				if _, err := t.actor(actor, supervisors...); err != nil {
 					return err
 				}

@@ -126,7 +126,7 @@ func TestPersonalFullIDNumberNowhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.clock.Add(31 * 24 * 60 * 60 * 1e9)
-	if res, err := f.pd.Purge(ctx, ledger.Staff{}); err != nil || res.Records != 1 {
+	if res, err := f.pd.PurgeScheduled(ctx); err != nil || res.Records != 1 {
 		t.Fatalf("purge %+v %v", res, err)
 	}
 	// Umbrella loans print receipts (the optional mobile shows masked).

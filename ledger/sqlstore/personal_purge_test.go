@@ -70,7 +70,7 @@ func TestPersonalPurgeErasesWhatIsDueAndNothingElse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := f.pd.Purge(ctx, ledger.Staff{})
+		res, err := f.pd.PurgeScheduled(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +281,7 @@ func TestPersonalPurgeInBatches(t *testing.T) {
 	}
 	f.member(t, "张三", "13812345678", "11010519491231002X") // not due
 	f.clock.Add(366 * 24 * time.Hour)
-	res, err := f.pd.Purge(context.Background(), ledger.Staff{})
+	res, err := f.pd.PurgeScheduled(context.Background())
 	if err != nil || res.Records != n || res.Fields != n || res.ByPurpose[ledger.PurposeFinder] != n {
 		t.Fatalf("purge %+v %v", res, err)
 	}
