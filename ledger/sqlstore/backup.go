@@ -106,12 +106,10 @@ func (d *DB) Backup(ctx context.Context, o BackupOptions) (BackupSet, error) {
 	return set, err
 }
 
-// storageErr wraps err with context, classifying a full disk.
+// storageErr wraps err with context, classifying a full disk (SQLite's
+// SQLITE_FULL or ENOSPC) as the ledger's disk-full error.
 func storageErr(what string, err error) error {
-	if ledger.IsNoSpace(err) {
-		return ledger.DiskFull(err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
+	return storageError(fmt.Errorf("%s: %w", what, err))
 }
 
 // checkCopy opens the copy at path and requires integrity_check ok.
