@@ -117,6 +117,13 @@ func TestCrashLoop(t *testing.T) {
 // returns what it reported committed.
 func runCrashChild(t *testing.T, addr string, rng *rand.Rand) (ops []crashOp, midOpen, killed bool) {
 	t.Helper()
+	return runCrashChildThen(t, addr, rng, nil)
+}
+
+// runCrashChildThen is runCrashChild calling atKill right after the
+// SIGKILL is sent (the power-loss test takes its disk image there).
+func runCrashChildThen(t *testing.T, addr string, rng *rand.Rand, atKill func()) (ops []crashOp, midOpen, killed bool) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), envCrashChild+"="+addr, envCrashSeed+"="+strconv.FormatInt(rng.Int63(), 10))
 	out, err := cmd.StdoutPipe()
@@ -166,6 +173,9 @@ func runCrashChild(t *testing.T, addr string, rng *rand.Rand) (ops []crashOp, mi
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
 		killed = true
+	}
+	if atKill != nil {
+		atKill()
 	}
 	<-done
 	werr := cmd.Wait()
