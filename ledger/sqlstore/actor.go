@@ -26,17 +26,25 @@ func (t *tx) actor(who ledger.Staff, roles ...ledger.Role) (ledger.Staff, error)
 	} else if err != nil {
 		return st, err
 	}
+	return st, refuseAccount(st, t.now, t.location, roles)
+}
+
+// refuseAccount is the account part of the actor check on a stored
+// account st at now: disabled, locked, waiting for a password change or
+// without one of roles is refused (nil otherwise). loc gives the zone of
+// the lock's end in the message.
+func refuseAccount(st ledger.Staff, now time.Time, loc func() *time.Location, roles []ledger.Role) error {
 	switch {
 	case st.Disabled:
-		return st, ledger.Errorf(ledger.EFORBIDDEN, "该账户已停用，请联系管理员")
-	case t.now.Before(st.LockedUntil):
-		return st, ledger.Errorf(ledger.ELOCKED, "账户已锁定，请于 %s 后重新登录", st.LockedUntil.In(t.location()).Format("15:04:05"))
+		return ledger.Errorf(ledger.EFORBIDDEN, "该账户已停用，请联系管理员")
+	case now.Before(st.LockedUntil):
+		return ledger.Errorf(ledger.ELOCKED, "账户已锁定，请于 %s 后重新登录", st.LockedUntil.In(loc()).Format("15:04:05"))
 	case st.MustChange:
-		return st, ledger.Errorf(ledger.EFORBIDDEN, "密码已被管理员重置，请重新登录并修改密码")
+		return ledger.Errorf(ledger.EFORBIDDEN, "密码已被管理员重置，请重新登录并修改密码")
 	case !slices.Contains(roles, st.Role):
-		return st, ledger.Errorf(ledger.EFORBIDDEN, "当前账户（%s）无权执行此操作", st.Role.Label())
+		return ledger.Errorf(ledger.EFORBIDDEN, "当前账户（%s）无权执行此操作", st.Role.Label())
 	}
-	return st, nil
+	return nil
 }
 
 // location is the counter's time zone for messages (Asia/Shanghai when

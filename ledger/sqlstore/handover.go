@@ -214,7 +214,13 @@ func (s *HandoverService) HandoverCheck(ctx context.Context, actor ledger.Staff)
 	} else if err != nil {
 		return ledger.HandoverCheck{}, internal("load staff", err)
 	}
-	return s.check(ctx, s.db.db, st, s.db.Now(), set)
+	// The account as it is now: a disabled, locked or reset account sees
+	// no figures (the role matrix found this read open to them).
+	now := s.db.Now()
+	if err := refuseAccount(st, now, set.Location, allRoles); err != nil {
+		return ledger.HandoverCheck{}, err
+	}
+	return s.check(ctx, s.db.db, st, now, set)
 }
 
 // Handover records the shift handover. The incoming clerk's credentials
