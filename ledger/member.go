@@ -305,8 +305,12 @@ type MemberService interface {
 	// Adjust adds or removes points with a supervisor's approval.
 	Adjust(ctx context.Context, actor Staff, memberID int64, points int64, note string, approval *Approval) (Member, error)
 	// ExpirePoints writes expiry entries for points older than the
-	// settings allow; it returns the number of members touched.
+	// settings allow, run by a supervisor; it returns the number of
+	// members touched.
 	ExpirePoints(ctx context.Context, actor Staff) (int, error)
+	// ExpirePointsScheduled is the program's own expiry run (system,
+	// staff 0), at start and hourly.
+	ExpirePointsScheduled(ctx context.Context) (int, error)
 	// Shops lists the mall's shops by unit; AddShop registers one.
 	Shops(ctx context.Context) ([]Shop, error)
 	AddShop(ctx context.Context, actor Staff, s Shop) (Shop, error)

@@ -22,7 +22,7 @@ func expireLoop(ctx context.Context, members ledger.MemberService, log *slog.Log
 	t := time.NewTicker(expireEvery)
 	defer t.Stop()
 	for {
-		if n, err := members.ExpirePoints(ctx, ledger.Staff{}); err != nil {
+		if n, err := members.ExpirePointsScheduled(ctx); err != nil {
 			log.Error("points expiry failed", "err", err)
 		} else if n > 0 {
 			log.Info("expired points written off", "members", n)

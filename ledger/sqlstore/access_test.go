@@ -78,6 +78,17 @@ var actorPolicy = map[string][]ledger.Role{
 	"FeedbackService.AnswerFeedback":         supervising,
 	"HandoverService.HandoverCheck":          everyone,
 	"HandoverService.Handover":               everyone, // the incoming clerk's password is checked too
+	"MemberService.Signup":                   everyone,
+	"MemberService.Find":                     everyone, // by mobile journaled without the number
+	"MemberService.ReportLoss":               everyone,
+	"MemberService.Reissue":                  everyone,
+	"MemberService.Backfill":                 everyone,
+	"MemberService.Adjust":                   everyone, // with a supervisor's approval
+	"MemberService.ExpirePoints":             supervising,
+	"MemberService.AddShop":                  supervising,
+	"InvoiceService.Issue":                   everyone,
+	"InvoiceService.Void":                    everyone, // with a supervisor's approval
+	"InvoiceService.Reverse":                 everyone,
 }
 
 // noActor lists the methods without an acting Staff and why that is right.
@@ -163,6 +174,16 @@ var noActor = map[string]string{
 	"PersonalService.Records":        "read (masked)",
 	"PersonalService.PurgeDue":       "read: counts what is due",
 	"PersonalService.PurgeScheduled": "the program's own retention purge (system, staff 0)",
+
+	"MemberService.Member":                "read (masked)",
+	"MemberService.MemberByToken":         "read (signed slip token)",
+	"MemberService.PointEntries":          "read",
+	"MemberService.Shops":                 "read",
+	"MemberService.ExpirePointsScheduled": "the program's own points expiry (system, staff 0)",
+	"InvoiceService.Invoice":              "read",
+	"InvoiceService.InvoiceByNo":          "read",
+	"InvoiceService.InvoiceByToken":       "read (signed slip token)",
+	"InvoiceService.Register":             "read",
 }
 
 // serviceImpls pairs each service interface with its implementation.
@@ -188,6 +209,8 @@ func serviceImpls(db *DB) map[string]struct {
 		"FeedbackService":  {reflect.TypeFor[ledger.FeedbackService](), NewFeedbackService(db)},
 		"RatingService":    {reflect.TypeFor[ledger.RatingService](), NewFeedbackService(db)},
 		"HandoverService":  {reflect.TypeFor[ledger.HandoverService](), NewHandoverService(db)},
+		"MemberService":    {reflect.TypeFor[ledger.MemberService](), NewMemberService(db)},
+		"InvoiceService":   {reflect.TypeFor[ledger.InvoiceService](), NewInvoiceService(db)},
 	}
 }
 

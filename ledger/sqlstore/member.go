@@ -557,13 +557,28 @@ func (s *MemberService) Adjust(ctx context.Context, actor ledger.Staff, memberID
 
 // ExpirePoints writes off points earned longer ago than the settings
 // allow (first in, first out), one member.expire entry per member with
-// points due. A zero actor is the app's own scheduled run.
+// points due, run by a supervisor or admin.
 func (s *MemberService) ExpirePoints(ctx context.Context, actor ledger.Staff) (int, error) {
+	if actor.ID <= 0 {
+		return 0, ledger.Errorf(ledger.EFORBIDDEN, "请先登录")
+	}
+	return s.expire(ctx, actor, true)
+}
+
+// ExpirePointsScheduled is the program's own expiry run: the system
+// (staff 0) writes the entries, at start and hourly.
+func (s *MemberService) ExpirePointsScheduled(ctx context.Context) (int, error) {
+	return s.expire(ctx, ledger.Staff{}, false)
+}
+
+// expire writes the expiry entries; checkActor re-reads the actor's
+// account in the transaction.
+func (s *MemberService) expire(ctx context.Context, actor ledger.Staff, checkActor bool) (int, error) {
 	n := 0
 	err := s.db.inTx(ctx, func(t *tx) error {
 		n = 0
-		if actor.ID != 0 {
-			if _, err := t.actor(actor, allRoles...); err != nil {
+		if checkActor {
+			if _, err := t.actor(actor, supervisors...); err != nil {
 				return err
 			}
 		}

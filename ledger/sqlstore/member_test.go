@@ -210,13 +210,13 @@ func TestMemberLossReissueBackfillAdjust(t *testing.T) {
 	// Expiry: two years on, everything earned before the cutoff goes,
 	// less what was already spent; a second run writes nothing.
 	f.clock.Add(731 * 24 * time.Hour)
-	if n, err := f.members.ExpirePoints(ctx, ledger.Staff{}); err != nil || n != 1 {
+	if n, err := f.members.ExpirePointsScheduled(ctx); err != nil || n != 1 {
 		t.Fatalf("expire: %d %v", n, err)
 	}
 	if m, _ = f.members.Member(ctx, m.ID); m.Points != 0 {
 		t.Fatalf("after expiry %d", m.Points)
 	}
-	if n, err := f.members.ExpirePoints(ctx, ledger.Staff{}); err != nil || n != 0 {
+	if n, err := f.members.ExpirePointsScheduled(ctx); err != nil || n != 0 {
 		t.Fatalf("expire again: %d %v", n, err)
 	}
 	f.verifyOK(t)
