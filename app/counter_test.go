@@ -361,7 +361,7 @@ func TestOpenReportWithoutViewer(t *testing.T) {
 	h.ui.cfg.OpenFile = func(string) error { return errors.New("xdg-open: no method available for opening") }
 	h.mustShell("wang")
 	s := h.dayClose()
-	path := filepath.Join(t.TempDir(), "reports", "dayclose-20261125-01.pdf")
+	path := filepath.Join(t.TempDir(), "reports", "dayclose-A-20261125-01.pdf")
 	os.MkdirAll(filepath.Dir(path), 0o700)
 	s.open(path)
 	select {
@@ -370,7 +370,7 @@ func TestOpenReportWithoutViewer(t *testing.T) {
 		t.Fatal("open did not finish")
 	}
 	info := h.ui.lastInfo
-	if !strings.Contains(info, filepath.Dir(path)) || !strings.Contains(info, "dayclose-20261125-01.pdf") || strings.Contains(info, "系统内部错误") {
+	if !strings.Contains(info, filepath.Dir(path)) || !strings.Contains(info, "dayclose-A-20261125-01.pdf") || strings.Contains(info, "系统内部错误") {
 		t.Fatalf("message = %q", info)
 	}
 }

@@ -98,7 +98,7 @@ func TestDayCloseThroughScreen(t *testing.T) {
 		cd["note"] != "找零有误" {
 		t.Fatalf("day.close %s", last.Data)
 	}
-	if !strings.Contains(s.result.Text, "已日结：20261125-01") || !strings.Contains(s.result.Text, "差额 -￥4.50") {
+	if !strings.Contains(s.result.Text, "已日结：A-20261125-01") || !strings.Contains(s.result.Text, "差额 -￥4.50") {
 		t.Fatalf("result %q", s.result.Text)
 	}
 	if !strings.Contains(s.dayInfo.Text, "没有业务") {
@@ -115,7 +115,7 @@ func TestDayCloseThroughScreen(t *testing.T) {
 	if !s.waitReport(20 * time.Second) {
 		t.Fatal("report did not finish")
 	}
-	if !strings.HasSuffix(s.lastFile, "dayclose-20261125-01.pdf") {
+	if !strings.HasSuffix(s.lastFile, "dayclose-A-20261125-01.pdf") {
 		t.Fatalf("file %q (error %q)", s.lastFile, h.ui.LastError())
 	}
 	b, err := os.ReadFile(s.lastFile)

@@ -56,6 +56,7 @@ type lendingScreen struct {
 	add       *widget.Button
 	items     []ledger.Item
 	itemPick  *widget.Select
+	sendHome  *widget.Button // other desks' items here go back (journaled transfer)
 	markIn    *widget.Button
 	markBad   *widget.Button
 	retire    *widget.Button
@@ -133,6 +134,7 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	s.markIn = widget.NewButton(T("修好入库"), func() { s.setItem(ledger.ItemIn) })
 	s.markBad = widget.NewButton(T("标记损坏/维修"), func() { s.setItem(ledger.ItemDamaged) })
 	s.retire = widget.NewButton(T("报废（主管审批）"), func() { s.setItem(ledger.ItemRetired) })
+	s.sendHome = widget.NewButton(T("送回所属服务台"), s.sendItemsHome)
 	s.stockInfo = widget.NewLabel("")
 	s.stockInfo.Wrapping = fyne.TextWrapWord
 
@@ -164,7 +166,7 @@ func (u *UI) newLendingScreen(kind ledger.ItemKind) screen {
 	intake := widget.NewCard(T("入库"), T("可输入编号范围，保存前列出将要入库的编号"), container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.add, s.addItems)))
 	status := widget.NewCard(T("物品状态"), "", container.NewVBox(
-		s.itemPick, container.NewGridWithColumns(3, s.markIn, s.markBad, s.retire)))
+		s.itemPick, container.NewGridWithColumns(3, s.markIn, s.markBad, s.retire), s.sendHome))
 	stockTab := container.NewVScroll(container.NewVBox(intake, status, s.stockInfo))
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem(T("借还"), work),
@@ -237,7 +239,7 @@ func (s *lendingScreen) refresh() {
 		u.showError(err)
 		return
 	}
-	s.stock.SetText(T("%s：在库 %d · 借出 %d · 损坏/维修 %d · 报废 %d · 遗失 %d", T(s.kind.Label()), st.OnHand, st.Out, st.Damaged, st.Retired, st.Lost))
+	s.stock.SetText(s.stockLine(st))
 	items, err := u.svc.Lending.Items(u.ctx, s.kind)
 	if err != nil {
 		u.showError(err)
@@ -245,11 +247,16 @@ func (s *lendingScreen) refresh() {
 	}
 	s.items = items
 	var onHand, all []string
+	here := u.deskCode()
 	for _, it := range items {
-		if it.Status == ledger.ItemIn {
+		if it.Status == ledger.ItemIn && (here == "" || it.Desk == here) {
 			onHand = append(onHand, it.Number)
 		}
-		all = append(all, it.Number+" · "+T(it.Status.Label()))
+		line := it.Number + " · " + T(it.Status.Label())
+		if it.Away() {
+			line += " · " + T("在 %s（属 %s）", it.Desk, it.HomeDesk)
+		}
+		all = append(all, line)
 	}
 	s.picker.Options = onHand
 	s.picker.ClearSelected()
@@ -257,6 +264,26 @@ func (s *lendingScreen) refresh() {
 	s.itemPick.Options = all
 	s.itemPick.Refresh()
 	s.loadOpen()
+}
+
+// quietRefresh reloads the stock line, and the open loans when no loan is
+// being returned: what another desk's lend or return changed.
+func (s *lendingScreen) quietRefresh() {
+	if st, err := s.u.svc.Lending.Stock(s.u.ctx, s.kind); err == nil {
+		s.stock.SetText(s.stockLine(st))
+	}
+	if s.loan == nil {
+		s.loadOpen()
+	}
+}
+
+// stockLine describes the stock at this desk and the items away from home.
+func (s *lendingScreen) stockLine(st ledger.Stock) string {
+	line := T("%s：在库 %d · 借出 %d · 损坏/维修 %d · 报废 %d · 遗失 %d", T(s.kind.Label()), st.OnHand, st.Out, st.Damaged, st.Retired, st.Lost)
+	if st.Away > 0 || st.Visiting > 0 {
+		line += " · " + T("在其他服务台 %d · 其他服务台的 %d", st.Away, st.Visiting)
+	}
+	return line
 }
 
 // loadOpen loads the current page of open loans.
@@ -557,6 +584,42 @@ func (s *lendingScreen) setItem(status ledger.ItemStatus) {
 		return
 	}
 	s.u.requestApproval(ledger.WriteOffApproval(s.u.Staff().ID, it), "", func(a ledger.Approval) { apply(&a) })
+}
+
+// sendItemsHome sends the selected item, or with none selected every other
+// desk's item in stock here, back to the desk it belongs to (item.transfer).
+func (s *lendingScreen) sendItemsHome() {
+	here := s.u.deskCode()
+	byHome := map[string][]int64{}
+	var names []string
+	if i := s.itemPick.SelectedIndex(); i >= 0 && i < len(s.items) {
+		it := s.items[i]
+		if !it.Away() || it.Desk != here {
+			s.u.showError(ledger.Errorf(ledger.EINVALID, "%s 不是其他服务台的物品，无需送回", it.Number))
+			return
+		}
+		byHome[it.HomeDesk] = append(byHome[it.HomeDesk], it.ID)
+		names = append(names, it.Number)
+	} else {
+		for _, it := range s.items {
+			if it.Away() && it.Desk == here && (it.Status == ledger.ItemIn || it.Status == ledger.ItemDamaged) {
+				byHome[it.HomeDesk] = append(byHome[it.HomeDesk], it.ID)
+				names = append(names, it.Number)
+			}
+		}
+	}
+	if len(names) == 0 {
+		s.u.showError(ledger.Errorf(ledger.EINVALID, "本服务台没有其他服务台的物品"))
+		return
+	}
+	for home, ids := range byHome {
+		if err := s.u.svc.Lending.TransferItems(s.u.ctx, s.u.Staff(), ids, home); err != nil {
+			s.u.showError(err)
+			return
+		}
+	}
+	s.stockInfo.SetText(T("已送回所属服务台：%s", strings.Join(names, "、")))
+	s.u.afterChange()
 }
 
 // askVoid reverses a loan registered by mistake, with a supervisor's approval.

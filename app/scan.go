@@ -7,8 +7,9 @@ import (
 	"servicedesk/ledger"
 )
 
-// receiptNoPattern matches a typed receipt number such as 20261125-0007.
-var receiptNoPattern = regexp.MustCompile(`^\d{8}-\d{4,}$`)
+// receiptNoPattern matches a typed receipt number such as 1F-20261125-0007
+// (or 20261125-0007: from before desks, or this desk's without its code).
+var receiptNoPattern = regexp.MustCompile(`^(?:[A-Za-z0-9]{1,6}-)?\d{8}-\d{4,}$`)
 
 // lookupLoan finds a loan from a scanned QR token or a typed receipt number.
 // Anything else, and any forged or altered token, is refused as 无效凭证.

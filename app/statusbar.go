@@ -64,7 +64,11 @@ func deviceText(name string, src func() DeviceState) (string, widget.Importance)
 func (b *statusBar) refresh() {
 	u := b.u
 	st := u.Staff()
-	b.staff.SetText(T("当班：%s（%s）", st.Name, T(st.Role.Label())))
+	staff := T("当班：%s（%s）", st.Name, T(st.Role.Label()))
+	if code := u.deskCode(); code != "" {
+		staff = T("服务台 %s", code) + " · " + staff
+	}
+	b.staff.SetText(staff)
 	text, imp := deviceText(T("打印机"), u.cfg.Printer)
 	b.printer.Importance = imp
 	b.printer.SetText(text)

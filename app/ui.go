@@ -111,6 +111,8 @@ type UI struct {
 	svc Services
 	cfg Config
 	ctx context.Context
+	// seenHead is the journal seq checkRemote last saw (remote.go).
+	seenHead int64
 
 	mu           sync.Mutex
 	staff        ledger.Staff // on duty; zero when logged out
@@ -351,5 +353,6 @@ func (u *UI) Tick() {
 		if sc, ok := u.shell.screens[u.shell.current].(interface{ tick() }); ok {
 			sc.tick()
 		}
+		u.checkRemote()
 	}
 }

@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // Cash at the day close (日结现金核对).
@@ -20,26 +19,59 @@ import (
 // (every closed loan accounts for its deposit: refund + forfeit + charge −
 // collected = deposit). Difference = counted − expected; negative is short.
 
-// CloseSummary is the money of one business day as the journal has it.
+//
+// With several desks each desk has its own drawer: a desk's figures are the
+// loans it lent (held) and the cash that moved at it (taken, refunded,
+// collected, compensation, forfeited). A loan lent at one desk and returned
+// at another moves cash between drawers: the lending desk keeps the
+// deposit it took (SettledElsewhere: hand it over at the close), the
+// returning desk paid the refund (SettledForOthers: made good at the
+// close). Then, with the float the drawer starts every day with,
+//
+//	expected = float + held at close + compensation + forfeited
+//	         + settled elsewhere − settled for others
+//	         = float + held at open + taken − refunds + collected
+//
+// For the whole mall the two settlements cancel out.
+
+// CloseSummary is the money of one desk's business day as the journal has it.
 type CloseSummary struct {
-	HeldAtOpen   Fen // deposits of loans out when the day began
+	Float        Fen // cash the drawer starts every day with (desk setting)
+	HeldAtOpen   Fen // deposits of this desk's loans out when the day began
 	Taken        Fen // deposits taken today
-	Refunded     Fen // deposits paid back today
+	Refunded     Fen // deposits paid back today (any desk's loans)
 	Collected    Fen // cash collected on top of a deposit (charge > deposit)
 	Compensation Fen // damage charges today (from the deposit and collected)
 	Forfeited    Fen // deposits kept for lost items today (with approval)
-	HeldAtClose  Fen // deposits of loans still out
+	HeldAtClose  Fen // deposits of this desk's loans still out
 	Fees         Fen // point-card reissue fees taken in cash today (补卡工本费)
+	// SettledElsewhere is the deposits of this desk's loans closed at
+	// another desk today: the cash is here, the refund was paid there.
+	SettledElsewhere Fen
+	// SettledForOthers is the deposits of other desks' loans closed here
+	// today: the refund was paid here, the deposit is in their drawer.
+	SettledForOthers Fen
 }
 
-// Expected returns the cash the drawer should hold: deposits held at close
-// plus today's compensation, forfeited deposits and card fees.
-func (s CloseSummary) Expected() Fen { return s.HeldAtClose + s.Compensation + s.Forfeited + s.Fees }
+// Expected returns the cash the drawer should hold: the float, deposits
+// held at close, today's compensation, forfeited deposits and card fees,
+// and the settlement between desks.
+func (s CloseSummary) Expected() Fen {
+	return s.Float + s.HeldAtClose + s.Compensation + s.Forfeited + s.Fees + s.SettledElsewhere - s.SettledForOthers
+}
 
 // Balanced reports whether the two ways of computing the expected cash agree
 // (a check on the journal, not on the staff).
 func (s CloseSummary) Balanced() bool {
-	return s.HeldAtOpen+s.Taken-s.Refunded+s.Collected+s.Fees == s.Expected()
+	return s.Float+s.HeldAtOpen+s.Taken-s.Refunded+s.Collected+s.Fees == s.Expected()
+}
+
+// Add returns the sum of two summaries (a mall total).
+func (s CloseSummary) Add(o CloseSummary) CloseSummary {
+	return CloseSummary{Float: s.Float + o.Float, HeldAtOpen: s.HeldAtOpen + o.HeldAtOpen, Taken: s.Taken + o.Taken,
+		Refunded: s.Refunded + o.Refunded, Collected: s.Collected + o.Collected, Compensation: s.Compensation + o.Compensation,
+		Forfeited: s.Forfeited + o.Forfeited, HeldAtClose: s.HeldAtClose + o.HeldAtClose, Fees: s.Fees + o.Fees,
+		SettledElsewhere: s.SettledElsewhere + o.SettledElsewhere, SettledForOthers: s.SettledForOthers + o.SettledForOthers}
 }
 
 // CloseCheck is what the counter sees before closing: the day, the
@@ -82,13 +114,10 @@ type DayClose struct {
 	TimeZone     string
 }
 
-// CloseNo formats the n-th close of a business date as 20261125-01.
-func CloseNo(date string, n int) string {
-	compact := date
-	if t, err := time.Parse("2006-01-02", date); err == nil {
-		compact = t.Format("20060102")
-	}
-	return fmt.Sprintf("%s-%02d", compact, n)
+// CloseNo formats the n-th close of a desk's business date as
+// 1F-20261125-01.
+func CloseNo(desk, date string, n int) string {
+	return fmt.Sprintf("%s-%s-%02d", desk, compactDate(date), n)
 }
 
 // DayCloseService closes business days and finds them again for reports.

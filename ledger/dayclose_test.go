@@ -3,10 +3,10 @@ package ledger
 import "testing"
 
 func TestCloseNo(t *testing.T) {
-	if got := CloseNo("2026-11-25", 1); got != "20261125-01" {
+	if got := CloseNo("1F", "2026-11-25", 1); got != "1F-20261125-01" {
 		t.Fatalf("CloseNo = %s", got)
 	}
-	if got := CloseNo("2026-11-25", 12); got != "20261125-12" {
+	if got := CloseNo("KIOSK", "2026-11-25", 12); got != "KIOSK-20261125-12" {
 		t.Fatalf("CloseNo = %s", got)
 	}
 }

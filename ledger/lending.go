@@ -44,16 +44,24 @@ func (s ItemStatus) Label() string {
 
 // Item is one numbered umbrella or stroller.
 type Item struct {
-	ID     int64
-	Kind   ItemKind
-	Number string // e.g. "U-001"
-	Status ItemStatus
-	Note   string
+	ID       int64
+	Kind     ItemKind
+	Number   string // e.g. "U-001"
+	Status   ItemStatus
+	Note     string
+	HomeDesk string // the desk the item belongs to
+	Desk     string // the desk it is at now (returned at another desk: there)
 }
 
-// Stock counts a kind's items by status.
+// Away reports whether the item is at another desk than its home.
+func (it Item) Away() bool { return it.Desk != it.HomeDesk }
+
+// Stock counts a kind's items at this desk by status, and the items away
+// from home: this desk's at other desks (Away) and other desks' here
+// (Visiting, counted in the statuses too).
 type Stock struct {
 	OnHand, Out, Damaged, Retired, Lost int
+	Away, Visiting                      int
 }
 
 // LoanStatus is the state of a loan.
@@ -79,7 +87,7 @@ type Loan struct {
 	Kind        ItemKind
 	ItemID      int64
 	ItemNumber  string
-	ReceiptNo   string // receipt (deposit card) number, unique and gapless per day
+	ReceiptNo   string // receipt (deposit card) number, unique in the mall, gapless per desk and day
 	Token       string // signed QR token printed on the receipt
 	LentAt      time.Time
 	LentBy      int64
@@ -95,6 +103,8 @@ type Loan struct {
 	Damage      string // damage description from the price list
 	ApproverID  int64  // supervisor who approved a forfeit
 	ReturnNo    string // receipt number of the return slip
+	Desk        string // the desk that lent it (whose drawer took the deposit)
+	ReturnDesk  string // the desk that closed it (whose drawer paid the refund)
 }
 
 // Overdue reports whether an open loan is older than days at now.
@@ -131,6 +141,9 @@ type ReturnRequest struct {
 type LendingService interface {
 	// AddItems adds numbered items to stock.
 	AddItems(ctx context.Context, actor Staff, kind ItemKind, numbers []string) error
+	// TransferItems moves items in stock or damaged at this desk to another
+	// desk (e.g. sending other desks' umbrellas home), journaled.
+	TransferItems(ctx context.Context, actor Staff, itemIDs []int64, toDesk string) error
 	// SetItemStatus marks an item in / damaged / retired; retiring needs approval.
 	SetItemStatus(ctx context.Context, actor Staff, itemID int64, status ItemStatus, note string, approval *Approval) error
 	// Items lists a kind's items by number.
@@ -160,6 +173,7 @@ type LendingService interface {
 // PrintJob is one receipt waiting for (or done with) the printer.
 type PrintJob struct {
 	ID        int64
+	Desk      string // the desk that made it: it prints only there
 	ReceiptNo string
 	Document  []byte // JSON of a receipts.Document
 	Copy      bool   // a reprint (补打)

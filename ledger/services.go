@@ -7,7 +7,10 @@ import "context"
 type SetupRequest struct {
 	MallName    string
 	CounterName string
-	Admin       NewStaff
+	// DeskCode is the first desk's code ("" means the program's desk, or
+	// DefaultDeskCode); CounterName is its name.
+	DeskCode string
+	Admin    NewStaff
 }
 
 // StaffService manages accounts, logins and approvals.

@@ -41,6 +41,11 @@ type Settings struct {
 	LostFoundCategories []LostFoundCategory `json:",omitempty"`
 	// Members are the point-card rules (积分卡).
 	Members MemberSettings
+	// DrawerFloat is the cash this desk's drawer starts every business day
+	// with (change for refunds of other desks' loans); 0 means none.
+	// CounterName, Devices, ReportFolder and DrawerFloat belong to the desk:
+	// each desk of a shared database has its own.
+	DrawerFloat Fen `json:",omitempty"`
 }
 
 // SerialPort names a serial port and its line settings. An empty Name means
@@ -178,6 +183,9 @@ func (s Settings) Validate() error {
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
 		return Errorf(EINVALID, "时区无效：%s", Quote(s.TimeZone))
+	}
+	if s.DrawerFloat < 0 || s.DrawerFloat > Yuan(100000) {
+		return Errorf(EINVALID, "备用金须在 ￥0.00 到 ￥100000.00 之间")
 	}
 	if s.UmbrellaDeposit < 0 || s.UmbrellaDeposit > Yuan(10000) {
 		return Errorf(EINVALID, "雨伞押金须在 ￥0.00 到 ￥10000.00 之间")

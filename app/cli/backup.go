@@ -42,7 +42,7 @@ func (e env) backup(args []string) int {
 		*dir = backupDir(*db)
 	}
 	ctx := context.Background()
-	d, code := e.openExisting(ctx, *db, true)
+	d, code := e.openExisting(ctx, *db, "", true)
 	if d == nil {
 		return code
 	}

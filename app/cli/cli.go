@@ -129,6 +129,8 @@ func (e env) run(args []string) int {
 		return e.backup(args)
 	case "restore":
 		return e.restore(args)
+	case "desk":
+		return e.desk(args)
 	}
 	fmt.Fprintf(e.stderr, "未知命令 unknown command: %s\n", cmd)
 	e.help()
@@ -151,6 +153,15 @@ func defaultDataDir() string {
 
 // dbFlagHelp describes --db.
 const dbFlagHelp = "database file or postgres://user@host/db URL (env SERVICEDESK_DB)"
+
+// envDesk names this PC's desk when --desk is not given.
+const envDesk = "SERVICEDESK_DESK"
+
+// deskFlag registers --desk: this PC's desk code, needed when the database
+// is shared by several desks.
+func deskFlag(fs *flag.FlagSet) *string {
+	return fs.String("desk", os.Getenv(envDesk), "this PC's desk code, e.g. 1F (env SERVICEDESK_DESK; needed when several desks share the database)")
+}
 
 // envDB names the database when --db is not given: a file path or a
 // postgres:// URL of the mall's shared database.
@@ -181,10 +192,10 @@ func defaultDBPath() string {
 
 // instancePath is what the one-window-per-database lock is taken beside:
 // the SQLite file, or for a shared PostgreSQL database a name in this PC's
-// data directory (one counter window per PC on the shared ledger).
-func instancePath(db string) string {
+// data directory (one counter window per desk and PC on the shared ledger).
+func instancePath(db, desk string) string {
 	if sqlstore.IsPostgresAddr(db) {
-		return filepath.Join(localDir(db), "shared-ledger")
+		return filepath.Join(localDir(db), "shared-ledger-"+strings.ToUpper(strings.TrimSpace(desk)))
 	}
 	return db
 }
@@ -211,13 +222,13 @@ func (e env) newFlags(name string) *flag.FlagSet {
 
 // openDB opens the database at path (a file or a postgres:// URL),
 // creating the local data directory.
-func openDB(ctx context.Context, path string, log *slog.Logger) (*sqlstore.DB, error) {
+func openDB(ctx context.Context, path, desk string, log *slog.Logger) (*sqlstore.DB, error) {
 	dir := localDir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
 	return sqlstore.Open(ctx, path, sqlstore.Options{Logger: log, BackupDir: filepath.Join(dir, "backups"), DataDir: dir,
-		KeysPath: keysPathFor(path)})
+		KeysPath: keysPathFor(path), Desk: desk})
 }
 
 // keysPathFor is the personal-data keys file of the database at path: in
@@ -260,7 +271,7 @@ func (e env) verify(args []string) int {
 		}
 	}
 	ctx := context.Background()
-	d, code := e.openExisting(ctx, *db, true)
+	d, code := e.openExisting(ctx, *db, "", true)
 	if d == nil {
 		return code
 	}

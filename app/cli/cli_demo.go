@@ -34,7 +34,7 @@ func (e env) demo(args []string) int {
 		return e.fail(err)
 	}
 	ctx := context.Background()
-	d, err := openDB(ctx, *db, nil)
+	d, err := openDB(ctx, *db, "", nil)
 	if err != nil {
 		return e.fail(err)
 	}

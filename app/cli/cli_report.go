@@ -16,37 +16,49 @@ import (
 
 // report writes the end-of-day ledger PDF of one business day:
 //
-//	servicedesk report --date 2026-11-23 --out day.pdf [--close N] [--db PATH]
+//	servicedesk report --date 2026-11-23 --out day.pdf [--close N] [--desk D | --mall] [--db PATH]
 //
 // --date is the business date; when several closes share it the last one is
 // used unless --close N picks the N-th. A day not closed yet gives a preview.
+// On a database shared by several desks --desk names whose day, and --mall
+// reports every desk's days of that date (per-desk sections, mall summary).
 func (e env) report(args []string) int {
 	fs := e.newFlags("report")
 	db := fs.String("db", defaultDBPath(), dbFlagHelp)
 	date := fs.String("date", "", "business date YYYY-MM-DD (营业日)")
 	out := fs.String("out", "", "PDF file to write")
 	closeN := fs.Int("close", 0, "the N-th close of that date (default: the last)")
+	desk := deskFlag(fs)
+	mall := fs.Bool("mall", false, "every desk's days of that date: per-desk sections and a mall summary")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if *date == "" || *out == "" || fs.NArg() > 0 || *closeN < 0 {
-		fmt.Fprintln(e.stderr, "用法 usage: servicedesk report --date 2026-11-23 --out day.pdf [--close N] [--db PATH]")
+	if *date == "" || *out == "" || fs.NArg() > 0 || *closeN < 0 || *mall && *closeN > 0 {
+		fmt.Fprintln(e.stderr, "用法 usage: servicedesk report --date 2026-11-23 --out day.pdf [--close N] [--desk D | --mall] [--db PATH]")
 		return exitUsage
 	}
 	ctx := context.Background()
-	d, code := e.openExisting(ctx, *db, false)
+	d, code := e.openExisting(ctx, *db, *desk, false)
 	if d == nil {
 		return code
 	}
 	defer d.Close()
 	svc := sqlstore.NewDayCloseService(d)
-	day, err := svc.DayByDate(ctx, *date, *closeN)
-	if err != nil {
-		return e.failUsage(err)
-	}
-	r, err := svc.Report(ctx, day.ID)
-	if err != nil {
-		return e.fail(err)
+	var day ledger.BusinessDay
+	var r receipts.DayReport
+	var err error
+	if *mall {
+		if r, err = svc.MallReport(ctx, *date); err != nil {
+			return e.failUsage(err)
+		}
+		day.Date, day.CloseSeq = *date, 1 // a mall report is not a preview of one day
+	} else {
+		if day, err = svc.DayByDate(ctx, *date, *closeN); err != nil {
+			return e.failUsage(err)
+		}
+		if r, err = svc.Report(ctx, day.ID); err != nil {
+			return e.fail(err)
+		}
 	}
 	var buf bytes.Buffer
 	if err := receipts.RenderDayPDF(&buf, r, assets.Font); err != nil {
@@ -70,6 +82,7 @@ func (e env) report(args []string) int {
 func (e env) export(args []string) int {
 	fs := e.newFlags("export")
 	db := fs.String("db", defaultDBPath(), dbFlagHelp)
+	desk := deskFlag(fs)
 	from := fs.String("from", "", "first business date YYYY-MM-DD")
 	to := fs.String("to", "", "last business date YYYY-MM-DD")
 	out := fs.String("out", "", "Excel file to write (.xlsx)")
@@ -81,7 +94,7 @@ func (e env) export(args []string) int {
 		return exitUsage
 	}
 	ctx := context.Background()
-	d, code := e.openExisting(ctx, *db, false)
+	d, code := e.openExisting(ctx, *db, *desk, false)
 	if d == nil {
 		return code
 	}
@@ -107,12 +120,12 @@ func (e env) export(args []string) int {
 // says that the app must upgrade it, and refuses unless allowOld (verify can
 // walk an old journal, e.g. a backup). On failure it returns nil and the exit
 // code.
-func (e env) openExisting(ctx context.Context, path string, allowOld bool) (*sqlstore.DB, int) {
+func (e env) openExisting(ctx context.Context, path, desk string, allowOld bool) (*sqlstore.DB, int) {
 	if _, err := os.Stat(path); err != nil && !sqlstore.IsPostgresAddr(path) {
 		fmt.Fprintf(e.stderr, "错误 error: 数据库不存在 %s\n", path)
 		return nil, exitInternal
 	}
-	d, err := sqlstore.Open(ctx, path, sqlstore.Options{ReadOnly: true})
+	d, err := sqlstore.Open(ctx, path, sqlstore.Options{ReadOnly: true, Desk: desk})
 	if err != nil {
 		return nil, e.fail(err)
 	}

@@ -65,7 +65,7 @@ func TestCLIReport(t *testing.T) {
 	dir := t.TempDir()
 	pdf := filepath.Join(dir, "day.pdf")
 	code, out, errs := runCLI("report", "--date", "2026-11-23", "--out", pdf, "--db", db)
-	if code != exitOK || !strings.Contains(out, "20261123-01") || !strings.Contains(out, "￥200.00") {
+	if code != exitOK || !strings.Contains(out, "A-20261123-01") || !strings.Contains(out, "￥200.00") {
 		t.Fatalf("report: %d %q %q", code, out, errs)
 	}
 	first, err := os.ReadFile(pdf)

@@ -22,7 +22,7 @@ import (
 func demoDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "desk.db")
-	db, err := openDB(context.Background(), path, nil)
+	db, err := openDB(context.Background(), path, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, now func() time.Time) error 
 			return fmt.Errorf("demo stroller loan: %w", err)
 		}
 	}
-	l, err := lending.LoanByReceipt(ctx, ledger.ReceiptNo(now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"), 1))
+	l, err := lending.LoanByReceipt(ctx, ledger.ReceiptNo(ledger.DefaultDeskCode, now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"), 1))
 	if err == nil {
 		_, err = lending.Return(ctx, clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnFine})
 	}

@@ -49,6 +49,7 @@ func (e env) gui(args []string) (code int) {
 	var flagErr bytes.Buffer
 	fs.SetOutput(io.MultiWriter(e.stderr, &flagErr))
 	dbPath := fs.String("db", os.Getenv(envDB), dbFlagHelp+"; default: servicedesk.db in the data folder")
+	desk := deskFlag(fs)
 	demo := fs.Bool("demo", false, "throw-away database with sample staff and data")
 	showVersion := fs.Bool("version", false, "print the version")
 	kioskMode := fs.Bool("kiosk", false, "customer self-service kiosk: full screen, no login, exit with a staff password")
@@ -122,7 +123,7 @@ func (e env) gui(args []string) (code int) {
 	}
 	// One counter window per database: a second one would print every
 	// receipt again and race the first for the cash drawer's numbers.
-	lockPath := instancePath(*dbPath)
+	lockPath := instancePath(*dbPath, *desk)
 	if *kioskMode {
 		// A kiosk may run on the desk's own PC beside the counter window:
 		// one kiosk per database, apart from the counter's lock.
@@ -180,11 +181,16 @@ func (e env) gui(args []string) (code int) {
 		code = exitInternal
 	}()
 
-	db, err := openDB(ctx, *dbPath, log)
+	db, err := openDB(ctx, *dbPath, *desk, log)
 	if err != nil {
 		return e.startupFailed(sl, "", dbProblem(*dbPath, err))
 	}
 	defer db.Close()
+	// On a database shared by several desks this PC must say which desk it
+	// is (--desk, SERVICEDESK_DESK), and that desk must be registered.
+	if _, err := db.DeskCode(ctx); err != nil {
+		return e.startupFailed(sl, "", dbProblem(*dbPath, err))
+	}
 	svc := services(db)
 	if need, err := svc.Staff.NeedsSetup(ctx); err == nil && !need {
 		// First start after an upgrade: the keys are made now (a fresh

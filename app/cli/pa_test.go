@@ -21,7 +21,7 @@ func TestDemoPACapturesToFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "desk.db")
 	ctx := context.Background()
-	db, err := openDB(ctx, path, nil)
+	db, err := openDB(ctx, path, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestDemoPACapturesToFile(t *testing.T) {
 func TestPAWithoutOutput(t *testing.T) {
 	path := demoDB(t)
 	ctx := context.Background()
-	db, err := openDB(ctx, path, nil)
+	db, err := openDB(ctx, path, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

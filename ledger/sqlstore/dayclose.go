@@ -50,12 +50,20 @@ type closeData struct {
 	Mall         string          `json:"mall"`
 	Counter      string          `json:"counter"`
 	TimeZone     string          `json:"time_zone"`
+	// Several desks (omitted when zero, so a single desk's closes read as
+	// before): the desk closed, its drawer float and the settlement of
+	// loans closed at another desk than the one that lent them.
+	Desk             string     `json:"desk,omitempty"`
+	Float            ledger.Fen `json:"float,omitempty"`
+	SettledElsewhere ledger.Fen `json:"settled_elsewhere,omitempty"`
+	SettledForOthers ledger.Fen `json:"settled_for_others,omitempty"`
 }
 
 // summary returns the money recorded in the close.
 func (c closeData) summary() ledger.CloseSummary {
-	return ledger.CloseSummary{HeldAtOpen: c.HeldAtOpen, Taken: c.Taken, Refunded: c.Refunded, Collected: c.Collected,
-		Compensation: c.Compensation, Forfeited: c.Forfeited, HeldAtClose: c.HeldAtClose, Fees: c.Fees}
+	return ledger.CloseSummary{Float: c.Float, HeldAtOpen: c.HeldAtOpen, Taken: c.Taken, Refunded: c.Refunded, Collected: c.Collected,
+		Compensation: c.Compensation, Forfeited: c.Forfeited, HeldAtClose: c.HeldAtClose, Fees: c.Fees,
+		SettledElsewhere: c.SettledElsewhere, SettledForOthers: c.SettledForOthers}
 }
 
 // loanEvent is the JSON of a lend or return journal entry.
@@ -73,6 +81,28 @@ type loanEvent struct {
 	Forfeit     ledger.Fen       `json:"forfeit"`
 	Damage      string           `json:"damage"`
 	Approval    *ledger.Approval `json:"approval"`
+	Desk        string           `json:"desk"`      // where it happened ("" before desks: A)
+	LendDesk    string           `json:"lend_desk"` // a return or void: the desk that lent it
+}
+
+// at is the desk where the entry happened.
+func (ev loanEvent) at() string { return orDefaultDesk(ev.Desk) }
+
+// lentAt is the desk that lent the loan (for a lend, where it happened).
+func (ev loanEvent) lentAt() string {
+	if ev.LendDesk != "" {
+		return ev.LendDesk
+	}
+	return ev.at()
+}
+
+// orDefaultDesk maps the desk of an entry written before desks existed
+// ("") to the desk such a database became.
+func orDefaultDesk(code string) string {
+	if code == "" {
+		return ledger.DefaultDeskCode
+	}
+	return code
 }
 
 // loanKind splits a lending journal kind ("umbrella.return") into the item
@@ -86,12 +116,14 @@ func loanKind(kind string) (ledger.ItemKind, string, bool) {
 	return ledger.ItemKind(k), action, true
 }
 
-// dayFromSeq returns the first journal seq of the day whose day.open entry
-// is openSeq: the entry after the previous close (logins before the first
-// loan belong to the day too). Pass the head + 1 for a day not opened yet.
-func dayFromSeq(ctx context.Context, q queryer, openSeq int64) (int64, error) {
+// dayFromSeq returns the first journal seq of desk's day whose day.open
+// entry is openSeq: the entry after the desk's previous close (logins
+// before the first loan belong to the day too). Other desks' entries in
+// between are filtered out by whoever reads the range. Pass the head + 1
+// for a day not opened yet.
+func dayFromSeq(ctx context.Context, q queryer, desk string, openSeq int64) (int64, error) {
 	var last int64
-	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(close_seq), 0) FROM business_days WHERE close_seq > 0 AND close_seq < ?", openSeq).Scan(&last); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(close_seq), 0) FROM business_days WHERE desk = ? AND close_seq > 0 AND close_seq < ?", desk, openSeq).Scan(&last); err != nil {
 		return 0, internal("previous close", err)
 	}
 	return last + 1, nil
@@ -106,27 +138,28 @@ func journalHead(ctx context.Context, q queryer) (int64, error) {
 	return head, nil
 }
 
-// depositsHeld sums the deposits of loans out just after entry seq: lent at
-// or before it and not returned by then.
-func depositsHeld(ctx context.Context, q queryer, seq int64) (ledger.Fen, error) {
+// depositsHeld sums the deposits of desk's loans out just after entry seq:
+// lent there at or before it and not closed (anywhere) by then.
+func depositsHeld(ctx context.Context, q queryer, desk string, seq int64) (ledger.Fen, error) {
 	var sum ledger.Fen
 	err := q.QueryRowContext(ctx, `SELECT coalesce(sum(deposit), 0) FROM loans
-		WHERE lend_seq <= ? AND (return_seq = 0 OR return_seq > ?)`, seq, seq).Scan(&sum)
+		WHERE desk = ? AND lend_seq <= ? AND (return_seq = 0 OR return_seq > ?)`, desk, seq, seq).Scan(&sum)
 	if err != nil {
 		return 0, internal("sum deposits held", err)
 	}
 	return sum, nil
 }
 
-// dayMoney computes the money of the journal entries from..to: deposits
-// held before and after, and the day's lending cash movements.
-func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSummary, error) {
+// dayMoney computes desk's money in the journal entries from..to:
+// deposits held before and after, the cash that moved at the desk, and the
+// settlement of loans lent at one desk and closed at another.
+func dayMoney(ctx context.Context, q queryer, desk string, from, to int64) (ledger.CloseSummary, error) {
 	var m ledger.CloseSummary
 	var err error
-	if m.HeldAtOpen, err = depositsHeld(ctx, q, from-1); err != nil {
+	if m.HeldAtOpen, err = depositsHeld(ctx, q, desk, from-1); err != nil {
 		return m, err
 	}
-	if m.HeldAtClose, err = depositsHeld(ctx, q, to); err != nil {
+	if m.HeldAtClose, err = depositsHeld(ctx, q, desk, to); err != nil {
 		return m, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT kind, data FROM journal WHERE seq BETWEEN ? AND ?
@@ -141,6 +174,9 @@ func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSumma
 			return m, internal("scan day journal", err)
 		}
 		if kind == "member.reissue" {
+			if entryDesk([]byte(data)) != desk {
+				continue // a fee taken at another desk is in that drawer
+			}
 			var fee struct {
 				Fee ledger.Fen `json:"fee"`
 			}
@@ -155,14 +191,22 @@ func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSumma
 			return m, internal("decode "+kind, err)
 		}
 		_, action, _ := loanKind(kind)
-		if action == "lend" {
-			m.Taken += ev.Deposit
-			continue
+		switch {
+		case action == "lend":
+			if ev.at() == desk {
+				m.Taken += ev.Deposit
+			}
+		case ev.at() == desk:
+			m.Refunded += ev.Refund
+			m.Collected += ev.Collected
+			m.Compensation += ev.Charge
+			m.Forfeited += ev.Forfeit
+			if ev.lentAt() != desk {
+				m.SettledForOthers += ev.Deposit
+			}
+		case ev.lentAt() == desk:
+			m.SettledElsewhere += ev.Deposit
 		}
-		m.Refunded += ev.Refund
-		m.Collected += ev.Collected
-		m.Compensation += ev.Charge
-		m.Forfeited += ev.Forfeit
 	}
 	if err := rows.Err(); err != nil {
 		return m, internal("read day journal", err)
@@ -170,11 +214,11 @@ func dayMoney(ctx context.Context, q queryer, from, to int64) (ledger.CloseSumma
 	return m, nil
 }
 
-// currentDay returns the open business day, or a day not opened yet (ID 0,
-// today's date) when nothing has happened since the last close, with the
-// first journal seq that belongs to it.
-func currentDay(ctx context.Context, q queryer, now time.Time, set ledger.Settings) (ledger.BusinessDay, int64, error) {
-	d, err := scanDay(q.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0"))
+// currentDay returns desk's open business day, or a day not opened yet
+// (ID 0, today's date) when nothing has happened there since its last
+// close, with the first journal seq that belongs to it.
+func currentDay(ctx context.Context, q queryer, desk string, now time.Time, set ledger.Settings) (ledger.BusinessDay, int64, error) {
+	d, err := scanDay(q.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0 AND desk = ?", desk))
 	if errNoRows(err) {
 		head, err := journalHead(ctx, q)
 		if err != nil {
@@ -182,36 +226,50 @@ func currentDay(ctx context.Context, q queryer, now time.Time, set ledger.Settin
 		}
 		// No lending opened a day yet: entries since the last close (the
 		// morning's broadcasts, say) belong to the day that opens next.
-		d = ledger.BusinessDay{Date: now.In(set.Location()).Format("2006-01-02")}
-		from, err := dayFromSeq(ctx, q, head+1)
+		d = ledger.BusinessDay{Desk: desk, Date: now.In(set.Location()).Format("2006-01-02")}
+		from, err := dayFromSeq(ctx, q, desk, head+1)
 		return d, from, err
 	} else if err != nil {
 		return d, 0, internal("load business day", err)
 	}
-	from, err := dayFromSeq(ctx, q, d.OpenSeq)
+	from, err := dayFromSeq(ctx, q, desk, d.OpenSeq)
 	return d, from, err
 }
 
-// CloseCheck returns the open day's checklist: loans still out (strollers
-// first), the overdue ones, unprinted receipts, and the money so far.
-// Nothing is written.
+// requireDesk returns the code of the desk this handle runs as.
+func (d *DB) requireDesk(ctx context.Context) (string, error) {
+	code, err := d.deskCode(ctx, d.db)
+	if err == nil && code == "" {
+		err = ledger.Errorf(ledger.ENOTFOUND, "系统尚未初始化")
+	}
+	return code, err
+}
+
+// CloseCheck returns this desk's open day's checklist: its loans still out
+// (strollers first), the overdue ones, its unprinted receipts, and the
+// money so far. Nothing is written.
 func (s *DayCloseService) CloseCheck(ctx context.Context) (ledger.CloseCheck, error) {
 	set, err := NewSettingsService(s.db).Settings(ctx)
 	if err != nil {
 		return ledger.CloseCheck{}, err
 	}
+	desk, err := s.db.requireDesk(ctx)
+	if err != nil {
+		return ledger.CloseCheck{}, err
+	}
 	now := s.db.Now()
 	var c ledger.CloseCheck
-	if c.Day, c.FromSeq, err = currentDay(ctx, s.db.db, now, set); err != nil {
+	if c.Day, c.FromSeq, err = currentDay(ctx, s.db.db, desk, now, set); err != nil {
 		return c, err
 	}
 	head, err := journalHead(ctx, s.db.db)
 	if err != nil {
 		return c, err
 	}
-	if c.Money, err = dayMoney(ctx, s.db.db, c.FromSeq, head); err != nil {
+	if c.Money, err = dayMoney(ctx, s.db.db, desk, c.FromSeq, head); err != nil {
 		return c, err
 	}
+	c.Money.Float = set.DrawerFloat
 	if c.StillOut, err = NewLendingService(s.db).StillOut(ctx); err != nil {
 		return c, err
 	}
@@ -250,7 +308,11 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 		if err != nil {
 			return err
 		}
-		day, err := scanDay(t.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0"))
+		desk, err := t.desk()
+		if err != nil {
+			return err
+		}
+		day, err := scanDay(t.QueryRowContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE close_seq = 0 AND desk = ?", desk))
 		if errNoRows(err) {
 			return ledger.Errorf(ledger.ECONFLICT, "自上次日结以来没有新的业务，无需日结")
 		} else if err != nil {
@@ -260,7 +322,7 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 		if err != nil {
 			return err
 		}
-		from, err := dayFromSeq(ctx, t, day.OpenSeq)
+		from, err := dayFromSeq(ctx, t, desk, day.OpenSeq)
 		if err != nil {
 			return err
 		}
@@ -268,10 +330,11 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 		if err != nil {
 			return err
 		}
-		money, err := dayMoney(ctx, t, from, head)
+		money, err := dayMoney(ctx, t, desk, from, head)
 		if err != nil {
 			return err
 		}
+		money.Float = set.DrawerFloat
 		if !money.Balanced() {
 			return internal("day close", fmt.Errorf("journal money does not balance: %+v", money))
 		}
@@ -281,17 +344,17 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 			return err
 		}
 		var n int
-		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM business_days WHERE business_date = ? AND close_seq > 0", day.Date).Scan(&n); err != nil {
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM business_days WHERE desk = ? AND business_date = ? AND close_seq > 0", desk, day.Date).Scan(&n); err != nil {
 			return internal("count closes", err)
 		}
 		var stillOut, unprinted int
-		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM loans WHERE status = 'open'").Scan(&stillOut); err != nil {
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM loans WHERE status = 'open' AND desk = ?", desk).Scan(&stillOut); err != nil {
 			return internal("count still out", err)
 		}
-		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM print_jobs WHERE printed_at = ''").Scan(&unprinted); err != nil {
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM print_jobs WHERE printed_at = '' AND desk = ?", desk).Scan(&unprinted); err != nil {
 			return internal("count unprinted", err)
 		}
-		cd := closeData{CloseNo: ledger.CloseNo(day.Date, n+1), BusinessDate: day.Date, DayID: day.ID,
+		cd := closeData{CloseNo: ledger.CloseNo(desk, day.Date, n+1), BusinessDate: day.Date, DayID: day.ID,
 			FromSeq: from, OpenSeq: day.OpenSeq, CloseSeq: head + 1, OpenedAt: formatTime(day.OpenedAt),
 			HeldAtOpen: money.HeldAtOpen, Taken: money.Taken, Refunded: money.Refunded, Collected: money.Collected,
 			Compensation: money.Compensation, Forfeited: money.Forfeited, HeldAtClose: money.HeldAtClose, Fees: money.Fees,
@@ -299,7 +362,8 @@ func (s *DayCloseService) CloseDay(ctx context.Context, actor ledger.Staff, req 
 			ClerkID: clerk.ID, ClerkName: clerk.Name,
 			Approval: used[0],
 			StillOut: stillOut, Unprinted: unprinted, Note: note,
-			Mall: set.MallName, Counter: set.CounterName, TimeZone: set.TimeZone}
+			Mall: set.MallName, Counter: set.CounterName, TimeZone: set.TimeZone,
+			Desk: desk, Float: money.Float, SettledElsewhere: money.SettledElsewhere, SettledForOthers: money.SettledForOthers}
 		e, err := t.append(actor.ID, "day.close", cd, 0)
 		if err != nil {
 			return err
@@ -390,9 +454,18 @@ func checkDate(d string) error {
 	return nil
 }
 
-// Days lists business days dated from..to (inclusive, "" for open-ended),
-// oldest first, the open day included.
+// Days lists this desk's business days dated from..to (inclusive, "" for
+// open-ended), oldest first, the open day included.
 func (s *DayCloseService) Days(ctx context.Context, from, to string) ([]ledger.BusinessDay, error) {
+	desk, err := s.db.requireDesk(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.days(ctx, desk, from, to)
+}
+
+// days lists desk's business days ("" for every desk's) dated from..to.
+func (s *DayCloseService) days(ctx context.Context, desk, from, to string) ([]ledger.BusinessDay, error) {
 	if err := checkDate(from); err != nil {
 		return nil, err
 	}
@@ -402,7 +475,8 @@ func (s *DayCloseService) Days(ctx context.Context, from, to string) ([]ledger.B
 	if to == "" {
 		to = "9999-12-31"
 	}
-	rows, err := s.db.db.QueryContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE business_date >= ? AND business_date <= ? ORDER BY id", from, to)
+	rows, err := s.db.db.QueryContext(ctx, "SELECT "+dayColumns+" FROM business_days WHERE business_date >= ? AND business_date <= ? AND (desk = ? OR ? = '') ORDER BY id",
+		from, to, desk, desk)
 	if err != nil {
 		return nil, internal("list business days", err)
 	}
@@ -421,8 +495,8 @@ func (s *DayCloseService) Days(ctx context.Context, from, to string) ([]ledger.B
 	return out, nil
 }
 
-// DayByDate returns the n-th close of a business date (n >= 1), or with
-// n <= 0 the last closed day of that date, else that date's open day.
+// DayByDate returns this desk's n-th close of a business date (n >= 1),
+// or with n <= 0 its last closed day of that date, else that date's open day.
 func (s *DayCloseService) DayByDate(ctx context.Context, date string, n int) (ledger.BusinessDay, error) {
 	if date == "" {
 		return ledger.BusinessDay{}, ledger.Errorf(ledger.EINVALID, "请输入营业日，例：2026-11-25")
@@ -430,11 +504,15 @@ func (s *DayCloseService) DayByDate(ctx context.Context, date string, n int) (le
 	if err := checkDate(date); err != nil {
 		return ledger.BusinessDay{}, err
 	}
-	q := "SELECT " + dayColumns + " FROM business_days WHERE close_no = ?"
-	args := []any{ledger.CloseNo(date, n)}
+	desk, err := s.db.requireDesk(ctx)
+	if err != nil {
+		return ledger.BusinessDay{}, err
+	}
+	q := "SELECT " + dayColumns + " FROM business_days WHERE desk = ? AND business_date = ? AND close_seq > 0 ORDER BY close_seq LIMIT 1 OFFSET ?"
+	args := []any{desk, date, max(n-1, 0)}
 	if n <= 0 {
-		q = "SELECT " + dayColumns + " FROM business_days WHERE business_date = ? ORDER BY close_seq = 0, id DESC LIMIT 1"
-		args = []any{date}
+		q = "SELECT " + dayColumns + " FROM business_days WHERE desk = ? AND business_date = ? ORDER BY close_seq = 0, id DESC LIMIT 1"
+		args = []any{desk, date}
 	}
 	d, err := scanDay(s.db.db.QueryRowContext(ctx, q, args...))
 	if errNoRows(err) {

@@ -164,7 +164,7 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 	ctx := context.Background()
 	svc := NewDayCloseService(f.db)
 	first := seedTwoDays(t, f)
-	if first.No != "20261125-01" || first.CashExpected != ledger.Yuan(50) || first.Difference != 0 {
+	if first.No != "A-20261125-01" || first.CashExpected != ledger.Yuan(50) || first.Difference != 0 {
 		t.Fatalf("first close = %+v", first)
 	}
 
@@ -196,7 +196,7 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dc.No != "20261126-01" || dc.Difference != -ledger.Yuan(5) || dc.ClerkID != f.clerk.ID || dc.Approval.ApproverID != f.sup.ID {
+	if dc.No != "A-20261126-01" || dc.Difference != -ledger.Yuan(5) || dc.ClerkID != f.clerk.ID || dc.Approval.ApproverID != f.sup.ID {
 		t.Fatalf("close = %+v", dc)
 	}
 	// Nothing new since the close: a second close is refused.
@@ -312,7 +312,7 @@ func TestDayCloseReportAgreesWithJournal(t *testing.T) {
 	}
 	f.clock.Add(time.Hour)
 	next := f.mustLend(t, ledger.KindStroller, "S-01", "")
-	if next.ReceiptNo != "20261126-0012" { // the same date's numbering continues
+	if next.ReceiptNo != "A-20261126-0012" { // the same date's numbering continues
 		t.Fatalf("next day receipt %s", next.ReceiptNo)
 	}
 	days, err := svc.Days(ctx, "", "")
@@ -358,7 +358,7 @@ func TestDayByDateAndReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.No != "20261126-01" || b.No != "20261126-02" {
+	if a.No != "A-20261126-01" || b.No != "A-20261126-02" {
 		t.Fatalf("numbers %s %s", a.No, b.No)
 	}
 	d, err := svc.DayByDate(ctx, "2026-11-26", 0)

@@ -38,6 +38,9 @@ type Options struct {
 	// never in the database); "" means this process handles no personal
 	// data in full (verify, reports).
 	KeysPath string
+	// Desk is the code of the desk this program runs as ("1F"); "" means
+	// the database's only desk (a single desk, or before setup).
+	Desk string
 	// DataDir is where files that belong beside the database go when it is
 	// not a file (PostgreSQL): the default report folder. "" means the
 	// working directory.
@@ -62,6 +65,8 @@ type DB struct {
 	schema   int
 	// keys are the personal-data store's keys and their state.
 	keys *keyring
+	// desk is the desk this handle runs as (desk.go).
+	desk deskState
 }
 
 // Open opens and migrates the database at addr. A `postgres://` or
@@ -122,10 +127,13 @@ func (opt Options) withDefaults() Options {
 // connect opens the connection pool for addr without touching the schema
 // (opt has its defaults).
 func connect(addr string, opt Options) (*DB, error) {
+	want, err := wantDesk(opt.Desk)
+	if err != nil {
+		return nil, err
+	}
 	d := &DB{addr: addr, now: opt.Now, rand: opt.Rand, log: opt.Logger, backupDir: opt.BackupDir, dataDir: opt.DataDir,
-		keys: &keyring{path: opt.KeysPath}}
+		keys: &keyring{path: opt.KeysPath}, desk: deskState{want: want}}
 	var sdb *sql.DB
-	var err error
 	if IsPostgresAddr(addr) {
 		d.dialect = postgresDialect{}
 		sdb, err = openPostgres(addr, opt.ReadOnly)

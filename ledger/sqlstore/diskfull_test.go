@@ -97,7 +97,7 @@ func TestDiskFull(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lend after freeing space: %v", err)
 	}
-	if l2.ReceiptNo != ledger.ReceiptNo("2026-11-25", 2) {
+	if l2.ReceiptNo != ledger.ReceiptNo(ledger.DefaultDeskCode, "2026-11-25", 2) {
 		t.Fatalf("receipt after refused writes = %s, want the next number without a gap", l2.ReceiptNo)
 	}
 	if res, err := NewJournalService(db).Verify(ctx); err != nil || !res.OK || res.Count != before.Count+1 {

@@ -65,7 +65,11 @@ func (s *HandoverService) check(ctx context.Context, q queryer, st ledger.Staff,
 	if c.Since, err = parseTime(at); err != nil {
 		return c, err
 	}
-	_, from, err := currentDay(ctx, q, now, set)
+	desk, err := s.db.deskCode(ctx, q)
+	if err != nil {
+		return c, err
+	}
+	_, from, err := currentDay(ctx, q, desk, now, set)
 	if err != nil {
 		return c, err
 	}
@@ -73,14 +77,14 @@ func (s *HandoverService) check(ctx context.Context, q queryer, st ledger.Staff,
 	if err != nil {
 		return c, err
 	}
-	money, err := dayMoney(ctx, q, from, head)
+	money, err := dayMoney(ctx, q, desk, from, head)
 	if err != nil {
 		return c, err
 	}
 	c.CashExpected = money.Expected()
 	for _, k := range handoverCounts {
 		var n int
-		if err := q.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE kind = ? AND status IN (?, ?)", k, ledger.ItemIn, ledger.ItemDamaged).Scan(&n); err != nil {
+		if err := q.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE kind = ? AND status IN (?, ?) AND desk = ?", k, ledger.ItemIn, ledger.ItemDamaged, desk).Scan(&n); err != nil {
 			return c, internal("count items", err)
 		}
 		c.Counts = append(c.Counts, ledger.HandoverCount{What: string(k), Label: k.Label() + "（在库）", Expected: n})

@@ -60,12 +60,12 @@ func NormalizeItemNumber(s string) (string, error) {
 	return n, nil
 }
 
-const itemColumns = "id, kind, number, status, note"
+const itemColumns = "id, kind, number, status, note, home_desk, desk"
 
 // scanItem reads one items row (itemColumns order).
 func scanItem(sc interface{ Scan(...any) error }) (ledger.Item, error) {
 	var it ledger.Item
-	err := sc.Scan(&it.ID, &it.Kind, &it.Number, &it.Status, &it.Note)
+	err := sc.Scan(&it.ID, &it.Kind, &it.Number, &it.Status, &it.Note, &it.HomeDesk, &it.Desk)
 	return it, err
 }
 
@@ -99,6 +99,10 @@ func (s *LendingService) AddItems(ctx context.Context, actor ledger.Staff, kind 
 		if _, err := t.actor(actor, allRoles...); err != nil {
 			return err
 		}
+		desk, err := t.desk()
+		if err != nil {
+			return err
+		}
 		type added struct {
 			ID     int64  `json:"id"`
 			Number string `json:"number"`
@@ -113,12 +117,13 @@ func (s *LendingService) AddItems(ctx context.Context, actor ledger.Staff, kind 
 				return ledger.Errorf(ledger.ECONFLICT, "%s %s 已存在", kind.Label(), n)
 			}
 			var id int64
-			if err := t.QueryRowContext(ctx, "INSERT INTO items(kind, number, added_seq) VALUES (?, ?, 0) RETURNING id", kind, n).Scan(&id); err != nil {
+			if err := t.QueryRowContext(ctx, "INSERT INTO items(kind, number, added_seq, home_desk, desk) VALUES (?, ?, 0, ?, ?) RETURNING id",
+				kind, n, desk, desk).Scan(&id); err != nil {
 				return internal("insert item", err)
 			}
 			list = append(list, added{ID: id, Number: n})
 		}
-		e, err := t.append(actor.ID, "item.add", map[string]any{"kind": kind, "items": list}, 0)
+		e, err := t.append(actor.ID, "item.add", map[string]any{"kind": kind, "items": list, "desk": desk}, 0)
 		if err != nil {
 			return err
 		}
@@ -161,12 +166,18 @@ func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, 
 		if _, err := t.actor(actor, allRoles...); err != nil {
 			return err
 		}
+		desk, err := t.desk()
+		if err != nil {
+			return err
+		}
 		it, err := t.itemByID(itemID)
 		if err != nil {
 			return err
 		}
 		label := fmt.Sprintf("%s %s", it.Kind.Label(), it.Number)
 		switch {
+		case it.Desk != desk && it.Status != ledger.ItemOut:
+			return ledger.Errorf(ledger.ECONFLICT, "%s 现在在 %s 服务台，只能在那里变更", label, deskLabel(ctx, t, it.Desk))
 		case it.Status == ledger.ItemOut:
 			return ledger.Errorf(ledger.ECONFLICT, "%s 已借出，须先办理归还", label)
 		case it.Status == ledger.ItemRetired:
@@ -174,7 +185,7 @@ func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, 
 		case it.Status == status:
 			return ledger.Errorf(ledger.ECONFLICT, "%s 已是“%s”状态", label, status.Label())
 		}
-		data := map[string]any{"item_id": it.ID, "kind": it.Kind, "number": it.Number, "from": it.Status, "to": status, "note": note}
+		data := map[string]any{"item_id": it.ID, "kind": it.Kind, "number": it.Number, "from": it.Status, "to": status, "note": note, "desk": desk}
 		var used []ledger.Approval
 		if status == ledger.ItemRetired {
 			if used, err = t.useApprovals(ledger.WriteOffApproval(actor.ID, it), approval); err != nil {
@@ -196,12 +207,18 @@ func (s *LendingService) SetItemStatus(ctx context.Context, actor ledger.Staff, 
 	})
 }
 
-// Items lists a kind's items by number.
+// Items lists a kind's items at this desk or belonging to it (away at
+// another desk: Item.Away), by number.
 func (s *LendingService) Items(ctx context.Context, kind ledger.ItemKind) ([]ledger.Item, error) {
 	if err := validKind(kind); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.db.QueryContext(ctx, "SELECT "+itemColumns+" FROM items WHERE kind = ? ORDER BY number", kind)
+	desk, err := s.db.deskCode(ctx, s.db.db)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.db.QueryContext(ctx, "SELECT "+itemColumns+" FROM items WHERE kind = ? AND (desk = ? OR home_desk = ? OR ? = '') ORDER BY number",
+		kind, desk, desk, desk)
 	if err != nil {
 		return nil, internal("list items", err)
 	}
@@ -220,12 +237,19 @@ func (s *LendingService) Items(ctx context.Context, kind ledger.ItemKind) ([]led
 	return out, nil
 }
 
-// Stock counts a kind's items by status.
+// Stock counts a kind's items at this desk by status, and the items away
+// from home: this desk's at other desks and other desks' here.
 func (s *LendingService) Stock(ctx context.Context, kind ledger.ItemKind) (ledger.Stock, error) {
 	if err := validKind(kind); err != nil {
 		return ledger.Stock{}, err
 	}
-	rows, err := s.db.db.QueryContext(ctx, "SELECT status, count(*) FROM items WHERE kind = ? GROUP BY status", kind)
+	desk, err := s.db.deskCode(ctx, s.db.db)
+	if err != nil {
+		return ledger.Stock{}, err
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT status, desk = ? OR ? = '', home_desk <> desk, count(*) FROM items
+		WHERE kind = ? AND (desk = ? OR home_desk = ? OR ? = '') GROUP BY 1, 2, 3`,
+		desk, desk, kind, desk, desk, desk)
 	if err != nil {
 		return ledger.Stock{}, internal("count stock", err)
 	}
@@ -233,21 +257,29 @@ func (s *LendingService) Stock(ctx context.Context, kind ledger.ItemKind) (ledge
 	var st ledger.Stock
 	for rows.Next() {
 		var status ledger.ItemStatus
+		var here, away bool
 		var n int
-		if err := rows.Scan(&status, &n); err != nil {
+		if err := rows.Scan(&status, &here, &away, &n); err != nil {
 			return ledger.Stock{}, internal("scan stock", err)
+		}
+		if !here {
+			st.Away += n // ours, at another desk
+			continue
+		}
+		if away {
+			st.Visiting += n // another desk's, here
 		}
 		switch status {
 		case ledger.ItemIn:
-			st.OnHand = n
+			st.OnHand += n
 		case ledger.ItemOut:
-			st.Out = n
+			st.Out += n
 		case ledger.ItemDamaged:
-			st.Damaged = n
+			st.Damaged += n
 		case ledger.ItemRetired:
-			st.Retired = n
+			st.Retired += n
 		case ledger.ItemLost:
-			st.Lost = n
+			st.Lost += n
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -275,7 +307,8 @@ func (t *tx) signer() (receipts.Signer, error) {
 // settings (strollers are free), the next receipt number, a signed token
 // and the receipt queued for printing, all in one transaction. Journaled as
 // umbrella.lend / stroller.lend {loan_id, receipt_no, item_id, item_number,
-// deposit, phone_masked, job_id}; of the phone only the mask is kept.
+// deposit, phone_masked, job_id, desk}; of the phone only the mask is
+// kept. The item must be at this desk.
 func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledger.LendRequest) (ledger.Loan, error) {
 	if err := validKind(req.Kind); err != nil {
 		return ledger.Loan{}, err
@@ -311,6 +344,13 @@ func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledge
 		if it.Status != ledger.ItemIn {
 			return ledger.Errorf(ledger.ECONFLICT, "%s %s 当前为“%s”，不能借出", it.Kind.Label(), it.Number, it.Status.Label())
 		}
+		desk, err := t.desk()
+		if err != nil {
+			return err
+		}
+		if it.Desk != desk {
+			return ledger.Errorf(ledger.ECONFLICT, "%s %s 现在在 %s 服务台，不能在本台借出", it.Kind.Label(), it.Number, deskLabel(ctx, t, it.Desk))
+		}
 		set, err := t.settings()
 		if err != nil {
 			return err
@@ -328,11 +368,11 @@ func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledge
 			return err
 		}
 		loan = ledger.Loan{Kind: it.Kind, ItemID: it.ID, ItemNumber: it.Number, ReceiptNo: receiptNo,
-			LentAt: t.now, LentBy: actor.ID, PhoneMasked: masked, Deposit: deposit, Status: ledger.LoanOpen}
+			LentAt: t.now, LentBy: actor.ID, PhoneMasked: masked, Deposit: deposit, Status: ledger.LoanOpen, Desk: desk}
 		// The journal entry's seq is needed on the row and the row's id in
 		// the entry: insert with a placeholder seq, then fill both in.
-		if err := t.QueryRowContext(ctx, `INSERT INTO loans(kind, item_id, receipt_no, lent_at, lent_by, phone_masked, deposit, lend_seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 0) RETURNING id`, loan.Kind, loan.ItemID, receiptNo, formatTime(t.now), actor.ID, masked, deposit).Scan(&loan.ID); err != nil {
+		if err := t.QueryRowContext(ctx, `INSERT INTO loans(kind, item_id, receipt_no, lent_at, lent_by, phone_masked, deposit, lend_seq, desk, return_desk)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, '') RETURNING id`, loan.Kind, loan.ItemID, receiptNo, formatTime(t.now), actor.ID, masked, deposit, desk).Scan(&loan.ID); err != nil {
 			return internal("insert loan", err)
 		}
 		loan.Token = sig.Sign(tokenKind(loan.Kind), loan.ID)
@@ -342,7 +382,7 @@ func (s *LendingService) Lend(ctx context.Context, actor ledger.Staff, req ledge
 		}
 		e, err := t.append(actor.ID, string(loan.Kind)+".lend", map[string]any{
 			"loan_id": loan.ID, "receipt_no": receiptNo, "item_id": it.ID, "item_number": it.Number,
-			"deposit": deposit, "phone_masked": masked, "job_id": job.ID}, 0)
+			"deposit": deposit, "phone_masked": masked, "job_id": job.ID, "desk": desk}, 0)
 		if err != nil {
 			return err
 		}
@@ -398,7 +438,8 @@ func closedConflict(l ledger.Loan, set ledger.Settings) error {
 // number and print job in the same transaction. Journaled as
 // umbrella.return / stroller.return {loan_id, receipt_no, return_no,
 // item_id, item_number, outcome, deposit, refund, charge, collected,
-// forfeit, damage, job_id[, approval]}.
+// forfeit, damage, job_id, desk, lend_desk[, approval]}. Any desk may take
+// a return: its drawer pays the refund and the item is in stock there.
 func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req ledger.ReturnRequest) (ledger.Loan, error) {
 	switch req.Outcome {
 	case ledger.ReturnFine, ledger.ReturnDamaged, ledger.ReturnLost:
@@ -452,6 +493,9 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 		if loan.ReturnNo, err = t.nextReceiptNo(actor.ID); err != nil {
 			return err
 		}
+		if loan.ReturnDesk, err = t.desk(); err != nil {
+			return err
+		}
 		loan.ClosedAt, loan.ClosedBy = t.now, actor.ID
 		job, err := t.enqueueDocument(loan.ReturnNo, returnDocument(set, loan, clerk))
 		if err != nil {
@@ -461,7 +505,8 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 			"loan_id": loan.ID, "receipt_no": loan.ReceiptNo, "return_no": loan.ReturnNo,
 			"item_id": loan.ItemID, "item_number": loan.ItemNumber, "outcome": req.Outcome,
 			"deposit": loan.Deposit, "refund": loan.Refund, "charge": loan.Charge, "collected": loan.Collected,
-			"forfeit": loan.Forfeit, "damage": loan.Damage, "job_id": job.ID}
+			"forfeit": loan.Forfeit, "damage": loan.Damage, "job_id": job.ID,
+			"desk": loan.ReturnDesk, "lend_desk": loan.Desk}
 		if len(used) > 0 {
 			data["approval"] = used[0]
 		}
@@ -480,21 +525,21 @@ func (s *LendingService) Return(ctx context.Context, actor ledger.Staff, req led
 	return loan, nil
 }
 
-// closeLoan writes the close of an open loan (exactly once: the WHERE and
-// the loans_closed_final trigger refuse a closed one) and moves its item
-// from out to itemStatus.
+// closeLoan writes the close of an open loan at desk l.ReturnDesk (exactly
+// once: the WHERE and the loans_closed_final trigger refuse a closed one)
+// and moves its item from out to itemStatus, at that desk.
 func (t *tx) closeLoan(l ledger.Loan, closeSeq int64, itemStatus ledger.ItemStatus) error {
 	res, err := t.ExecContext(t.ctx, `UPDATE loans SET status = ?, closed_at = ?, closed_by = ?, refund = ?, charge = ?,
-		collected = ?, forfeit = ?, damage = ?, approver_id = ?, return_no = ?, return_seq = ? WHERE id = ? AND status = 'open'`,
+		collected = ?, forfeit = ?, damage = ?, approver_id = ?, return_no = ?, return_seq = ?, return_desk = ? WHERE id = ? AND status = 'open'`,
 		l.Status, formatTime(l.ClosedAt), l.ClosedBy, l.Refund, l.Charge, l.Collected, l.Forfeit,
-		l.Damage, l.ApproverID, l.ReturnNo, closeSeq, l.ID)
+		l.Damage, l.ApproverID, l.ReturnNo, closeSeq, l.ReturnDesk, l.ID)
 	if err != nil {
 		return internal("close loan", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return internal("close loan", fmt.Errorf("loan %d not open", l.ID))
 	}
-	if _, err := t.ExecContext(t.ctx, "UPDATE items SET status = ? WHERE id = ? AND status = 'out'", itemStatus, l.ItemID); err != nil {
+	if _, err := t.ExecContext(t.ctx, "UPDATE items SET status = ?, desk = ? WHERE id = ? AND status = 'out'", itemStatus, l.ReturnDesk, l.ItemID); err != nil {
 		return internal("update item", err)
 	}
 	return nil

@@ -297,7 +297,7 @@ func checkLendingInvariants(rt *rapid.T, db *DB, svc *LendingService, m *lending
 	}
 	// Receipt numbers of the day are 1..n without gaps.
 	for i := 1; i <= len(receiptNos); i++ {
-		if !receiptNos[ledger.ReceiptNo("2026-11-25", int64(i))] {
+		if !receiptNos[ledger.ReceiptNo(ledger.DefaultDeskCode, "2026-11-25", int64(i))] {
 			rt.Fatalf("receipt number %d missing from %v", i, receiptNos)
 		}
 	}

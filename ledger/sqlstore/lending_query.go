@@ -10,7 +10,7 @@ import (
 
 const loanColumns = `l.id, l.kind, l.item_id, i.number, l.receipt_no, l.token, l.lent_at, l.lent_by, l.phone_masked,
 	l.deposit, l.status, l.closed_at, l.closed_by, l.refund, l.charge, l.collected, l.forfeit, l.damage,
-	l.approver_id, l.return_no`
+	l.approver_id, l.return_no, l.desk, l.return_desk`
 
 const loanFrom = " FROM loans l JOIN items i ON i.id = l.item_id"
 
@@ -20,7 +20,7 @@ func scanLoan(sc interface{ Scan(...any) error }) (ledger.Loan, error) {
 	var lent, closed string
 	err := sc.Scan(&l.ID, &l.Kind, &l.ItemID, &l.ItemNumber, &l.ReceiptNo, &l.Token, &lent, &l.LentBy, &l.PhoneMasked,
 		&l.Deposit, &l.Status, &closed, &l.ClosedBy, &l.Refund, &l.Charge, &l.Collected, &l.Forfeit, &l.Damage,
-		&l.ApproverID, &l.ReturnNo)
+		&l.ApproverID, &l.ReturnNo, &l.Desk, &l.ReturnDesk)
 	if err != nil {
 		return l, err
 	}
@@ -69,13 +69,23 @@ func (s *LendingService) Loan(ctx context.Context, id int64) (ledger.Loan, error
 }
 
 // LoanByReceipt finds a loan by its lend receipt number or its return slip
-// number (20261125-0007, surrounding spaces ignored).
+// number (1F-20261125-0007; surrounding spaces and the case of the desk
+// code ignored). Receipt numbers are unique in the mall. A number typed
+// without its desk code (20261125-0007) is first taken as written (numbers
+// from before desks have none) and then as this desk's, never as another
+// desk's.
 func (s *LendingService) LoanByReceipt(ctx context.Context, receiptNo string) (ledger.Loan, error) {
-	receiptNo = strings.TrimSpace(receiptNo)
+	receiptNo = strings.ToUpper(strings.TrimSpace(receiptNo))
 	if receiptNo == "" {
 		return ledger.Loan{}, ledger.Errorf(ledger.EINVALID, "请输入单据号")
 	}
 	l, err := loadLoan(ctx, s.db.db, "l.receipt_no = ? OR l.return_no = ?", receiptNo, receiptNo)
+	if ledger.ErrorCode(err) == ledger.ENOTFOUND && ledger.DeskOfReceipt(receiptNo) == "" {
+		if desk, derr := s.db.deskCode(ctx, s.db.db); derr == nil && desk != "" {
+			own := desk + "-" + receiptNo
+			l, err = loadLoan(ctx, s.db.db, "l.receipt_no = ? OR l.return_no = ?", own, own)
+		}
+	}
 	if ledger.ErrorCode(err) == ledger.ENOTFOUND {
 		return l, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s 的借用记录", ledger.Quote(receiptNo))
 	}
@@ -171,17 +181,27 @@ func (s *LendingService) RecentLoans(ctx context.Context, kind ledger.ItemKind, 
 	return s.pagedLoans(ctx, cond, args, "l.id DESC", offset, limit)
 }
 
-// DepositsHeld is the sum of open loans' deposits.
+// DepositsHeld is the sum of the deposits of the open loans this desk lent
+// (the deposits in its drawer).
 func (s *LendingService) DepositsHeld(ctx context.Context) (ledger.Fen, error) {
+	desk, err := s.db.deskCode(ctx, s.db.db)
+	if err != nil {
+		return 0, err
+	}
 	var sum ledger.Fen
-	if err := s.db.db.QueryRowContext(ctx, "SELECT coalesce(sum(deposit), 0) FROM loans WHERE status = 'open'").Scan(&sum); err != nil {
+	if err := s.db.db.QueryRowContext(ctx, "SELECT coalesce(sum(deposit), 0) FROM loans WHERE status = 'open' AND (desk = ? OR ? = '')", desk, desk).Scan(&sum); err != nil {
 		return 0, internal("sum deposits", err)
 	}
 	return sum, nil
 }
 
-// StillOut lists every stroller, then every umbrella, still out, oldest first, for
-// the closing check (procedures 5.2.10: strollers still out are flagged).
+// StillOut lists every stroller, then every umbrella, this desk lent that
+// is still out, oldest first, for the closing check (procedures 5.2.10:
+// strollers still out are flagged).
 func (s *LendingService) StillOut(ctx context.Context) ([]ledger.Loan, error) {
-	return listLoans(ctx, s.db.db, "SELECT "+loanColumns+loanFrom+" WHERE l.status = 'open' ORDER BY l.kind, l.id")
+	desk, err := s.db.deskCode(ctx, s.db.db)
+	if err != nil {
+		return nil, err
+	}
+	return listLoans(ctx, s.db.db, "SELECT "+loanColumns+loanFrom+" WHERE l.status = 'open' AND (l.desk = ? OR ? = '') ORDER BY l.kind, l.id", desk, desk)
 }

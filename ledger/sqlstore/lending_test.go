@@ -106,7 +106,7 @@ func TestLendUmbrellaQueuesReceiptAndJournal(t *testing.T) {
 	if l.Deposit != ledger.Yuan(50) || l.Status != ledger.LoanOpen || l.ItemNumber != "U-002" || l.PhoneMasked != "138****5678" {
 		t.Fatalf("loan = %+v", l)
 	}
-	if l.ReceiptNo != "20261125-0001" || !l.LentAt.Equal(f.clock.Now()) || l.LentBy != f.clerk.ID {
+	if l.ReceiptNo != "A-20261125-0001" || !l.LentAt.Equal(f.clock.Now()) || l.LentBy != f.clerk.ID {
 		t.Fatalf("receipt/time = %s %v", l.ReceiptNo, l.LentAt)
 	}
 	key, _ := f.settings.TokenKey(ctx)
@@ -254,8 +254,8 @@ func TestLendFailureLeavesNothing(t *testing.T) {
 	}
 	dropTrigger(t, f.db, "fail_lend", "journal")
 	// No receipt number was used up by the failure.
-	if l := f.mustLend(t, ledger.KindUmbrella, "U-002", ""); l.ReceiptNo != "20261125-0002" {
-		t.Fatalf("receipt %s, want 20261125-0002", l.ReceiptNo)
+	if l := f.mustLend(t, ledger.KindUmbrella, "U-002", ""); l.ReceiptNo != "A-20261125-0002" {
+		t.Fatalf("receipt %s, want A-20261125-0002", l.ReceiptNo)
 	}
 }
 
@@ -269,7 +269,7 @@ func TestReturnFine(t *testing.T) {
 		t.Fatal(err)
 	}
 	if r.Status != ledger.LoanReturned || r.Refund != ledger.Yuan(50) || r.Charge != 0 || r.Collected != 0 || r.Forfeit != 0 ||
-		r.ReturnNo != "20261125-0002" || r.ClosedBy != f.sup.ID || !r.ClosedAt.Equal(f.clock.Now()) {
+		r.ReturnNo != "A-20261125-0002" || r.ClosedBy != f.sup.ID || !r.ClosedAt.Equal(f.clock.Now()) {
 		t.Fatalf("returned = %+v", r)
 	}
 	if got, _ := f.lend.Loan(ctx, l.ID); got != r {
@@ -539,7 +539,7 @@ func TestReceiptNumbersGapless(t *testing.T) {
 	got = append(got, r.ReturnNo)
 	c := f.mustLend(t, ledger.KindUmbrella, "U-002", "")
 	got = append(got, c.ReceiptNo)
-	want := []string{"20261125-0001", "20261125-0002", "20261125-0003", "20261125-0004"}
+	want := []string{"A-20261125-0001", "A-20261125-0002", "A-20261125-0003", "A-20261125-0004"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("receipt numbers %v, want %v", got, want)
 	}
@@ -787,10 +787,10 @@ func TestReceiptContents(t *testing.T) {
 		}
 	}
 	l := f.mustLend(t, ledger.KindUmbrella, "U-001", "13812345678")
-	has(f.jobText(t), "测试广场", "北门服务台", "爱心雨伞押金卡", "单号：20261125-0001", "借出时间：2026-11-25 09:00",
+	has(f.jobText(t), "测试广场", "北门服务台", "爱心雨伞押金卡", "单号：A-20261125-0001", "借出时间：2026-11-25 09:00",
 		"雨伞编号：U-001", "经办：李柜员", "押金 ￥50.00", "138****5678", l.Token)
 	f.lend.Return(ctx, f.clerk, ledger.ReturnRequest{LoanID: l.ID, Outcome: ledger.ReturnDamaged, Damage: "伞面破损"})
-	has(f.jobText(t), "爱心雨伞归还凭证", "单号：20261125-0002", "损坏赔偿（伞面破损） -￥15.00", "退还押金 ￥35.00")
+	has(f.jobText(t), "爱心雨伞归还凭证", "单号：A-20261125-0002", "损坏赔偿（伞面破损） -￥15.00", "退还押金 ￥35.00")
 
 	set, _ := f.settings.Settings(ctx)
 	set.DamagePrices = append(set.DamagePrices, ledger.PriceItem{Name: "整伞报废", Price: ledger.Yuan(80)})

@@ -38,6 +38,9 @@ func (s *LendingService) Void(ctx context.Context, actor ledger.Staff, loanID in
 		if loan.ReturnNo, err = t.nextReceiptNo(actor.ID); err != nil {
 			return err
 		}
+		if loan.ReturnDesk, err = t.desk(); err != nil {
+			return err
+		}
 		job, err := t.enqueueDocument(loan.ReturnNo, voidDocument(set, loan, clerk))
 		if err != nil {
 			return err
@@ -45,7 +48,8 @@ func (s *LendingService) Void(ctx context.Context, actor ledger.Staff, loanID in
 		e, err := t.append(actor.ID, string(loan.Kind)+".void", map[string]any{
 			"loan_id": loan.ID, "receipt_no": loan.ReceiptNo, "return_no": loan.ReturnNo,
 			"item_id": loan.ItemID, "item_number": loan.ItemNumber, "deposit": loan.Deposit,
-			"refund": loan.Refund, "job_id": job.ID, "approval": used[0]}, lendSeq)
+			"refund": loan.Refund, "job_id": job.ID, "approval": used[0],
+			"desk": loan.ReturnDesk, "lend_desk": loan.Desk}, lendSeq)
 		if err != nil {
 			return err
 		}

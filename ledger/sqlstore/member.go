@@ -440,8 +440,12 @@ func (s *MemberService) Reissue(ctx context.Context, actor ledger.Staff, memberI
 		if err != nil {
 			return err
 		}
+		desk, err := t.desk() // the fee is cash in this desk's drawer
+		if err != nil {
+			return err
+		}
 		e, err := t.append(actor.ID, "member.reissue", map[string]any{"member_id": m.ID, "member_no": m.No, "old_card": old, "new_card": card,
-			"points": m.Points, "fee": fee, "receipt_no": receiptNo, "job_id": job.ID}, 0)
+			"points": m.Points, "fee": fee, "receipt_no": receiptNo, "job_id": job.ID, "desk": desk}, 0)
 		if err != nil {
 			return err
 		}

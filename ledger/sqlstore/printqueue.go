@@ -26,14 +26,14 @@ const maxErrorRunes = 200
 
 // jobColumns are the print_jobs columns scanJob reads; the last one says
 // whether an earlier attempt may have put part of the receipt on paper.
-const jobColumns = "id, receipt_no, document, is_copy, created_at, printed_at, attempts, last_error, state, " +
+const jobColumns = "id, desk, receipt_no, document, is_copy, created_at, printed_at, attempts, last_error, state, " +
 	"EXISTS (SELECT 1 FROM print_attempts a WHERE a.job_id = print_jobs.id AND a.outcome IN ('incomplete', 'interrupted'))"
 
 // scanJob reads one print_jobs row (jobColumns order).
 func scanJob(sc interface{ Scan(...any) error }) (ledger.PrintJob, error) {
 	var j ledger.PrintJob
 	var doc, created, printed, state string
-	if err := sc.Scan(&j.ID, &j.ReceiptNo, &doc, &j.Copy, &created, &printed, &j.Attempts, &j.LastError, &state, &j.CutShort); err != nil {
+	if err := sc.Scan(&j.ID, &j.Desk, &j.ReceiptNo, &doc, &j.Copy, &created, &printed, &j.Attempts, &j.LastError, &state, &j.CutShort); err != nil {
 		return j, err
 	}
 	j.State = ledger.PrintJobState(state)
@@ -48,23 +48,32 @@ func scanJob(sc interface{ Scan(...any) error }) (ledger.PrintJob, error) {
 
 // enqueueDocument queues doc for printing under receiptNo as part of the
 // caller's transaction and returns the job. Every service that hands the
-// customer a receipt calls it inside its own inTx, never after commit.
+// customer a receipt calls it inside its own inTx, never after commit. The
+// job belongs to this desk: it prints only on this desk's printer.
 func (t *tx) enqueueDocument(receiptNo string, doc receipts.Document) (ledger.PrintJob, error) {
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		return ledger.PrintJob{}, internal("encode receipt", err)
 	}
+	desk, err := t.desk()
+	if err != nil {
+		return ledger.PrintJob{}, err
+	}
 	var id int64
-	if err := t.QueryRowContext(t.ctx, "INSERT INTO print_jobs(receipt_no, document, is_copy, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-		receiptNo, string(raw), doc.Copy, formatTime(t.now)).Scan(&id); err != nil {
+	if err := t.QueryRowContext(t.ctx, "INSERT INTO print_jobs(desk, receipt_no, document, is_copy, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+		desk, receiptNo, string(raw), doc.Copy, formatTime(t.now)).Scan(&id); err != nil {
 		return ledger.PrintJob{}, internal("queue print job", err)
 	}
-	return ledger.PrintJob{ID: id, ReceiptNo: receiptNo, Document: raw, Copy: doc.Copy, CreatedAt: t.now}, nil
+	return ledger.PrintJob{ID: id, Desk: desk, ReceiptNo: receiptNo, Document: raw, Copy: doc.Copy, CreatedAt: t.now}, nil
 }
 
-// Pending lists unprinted jobs, oldest first.
+// Pending lists this desk's unprinted jobs, oldest first.
 func (q *PrintQueue) Pending(ctx context.Context) ([]ledger.PrintJob, error) {
-	rows, err := q.db.db.QueryContext(ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE printed_at = '' ORDER BY id")
+	desk, err := q.db.deskCode(ctx, q.db.db)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.db.db.QueryContext(ctx, "SELECT "+jobColumns+" FROM print_jobs WHERE printed_at = '' AND (desk = ? OR ? = '') ORDER BY id", desk, desk)
 	if err != nil {
 		return nil, internal("list print jobs", err)
 	}
@@ -98,12 +107,16 @@ func (q *PrintQueue) Job(ctx context.Context, id int64) (ledger.PrintJob, error)
 // sending, atomically, so a second worker cannot send it too (ECONFLICT).
 // The job returned has CutShort set when an earlier attempt may have put
 // part of it on paper: that copy must be marked. Not journaled: the
-// attempt's end is.
+// attempt's end is. Only the desk that made the job may claim it.
 func (q *PrintQueue) Begin(ctx context.Context, id int64) (ledger.PrintJob, error) {
 	var job ledger.PrintJob
 	err := q.db.inTx(ctx, func(t *tx) error {
-		res, err := t.ExecContext(t.ctx, "UPDATE print_jobs SET state = 'sending', sending_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
-			formatTime(t.now), id)
+		desk, err := t.desk()
+		if err != nil {
+			return err
+		}
+		res, err := t.ExecContext(t.ctx, "UPDATE print_jobs SET state = 'sending', sending_at = ? WHERE id = ? AND state IN ('queued', 'failed') AND desk = ?",
+			formatTime(t.now), id, desk)
 		if err != nil {
 			return internal("claim print job", err)
 		}
@@ -116,6 +129,9 @@ func (q *PrintQueue) Begin(ctx context.Context, id int64) (ledger.PrintJob, erro
 			return ledger.Errorf(ledger.ENOTFOUND, "找不到打印任务 %d", id)
 		} else if err != nil {
 			return internal("load print job", err)
+		}
+		if claimed == 0 && job.Desk != desk {
+			return ledger.Errorf(ledger.ECONFLICT, "打印任务 %d 属于 %s 服务台，只在那里打印", id, job.Desk)
 		}
 		if claimed == 0 {
 			return ledger.Errorf(ledger.ECONFLICT, "打印任务 %d 已打印或正在打印，不能再次发送", id)
@@ -241,7 +257,11 @@ const ReasonInterrupted = "打印中断（程序退出）"
 func (q *PrintQueue) Recover(ctx context.Context) (int, error) {
 	var count int
 	err := q.db.inTx(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(t.ctx, "SELECT id FROM print_jobs WHERE state = 'sending' ORDER BY id")
+		desk, err := t.desk()
+		if err != nil {
+			return err
+		}
+		rows, err := t.QueryContext(t.ctx, "SELECT id FROM print_jobs WHERE state = 'sending' AND desk = ? ORDER BY id", desk)
 		if err != nil {
 			return internal("list sending print jobs", err)
 		}
@@ -355,11 +375,15 @@ func originalJob(ctx context.Context, q queryer, receiptNo string) (ledger.Print
 	return j, nil
 }
 
-// PendingCount returns the number of unprinted jobs (the "unprinted
-// receipts" alert on the right-hand panel).
+// PendingCount returns the number of this desk's unprinted jobs (the
+// "unprinted receipts" alert on the right-hand panel).
 func (q *PrintQueue) PendingCount(ctx context.Context) (int, error) {
+	desk, err := q.db.deskCode(ctx, q.db.db)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	if err := q.db.db.QueryRowContext(ctx, "SELECT count(*) FROM print_jobs WHERE printed_at = ''").Scan(&n); err != nil {
+	if err := q.db.db.QueryRowContext(ctx, "SELECT count(*) FROM print_jobs WHERE printed_at = '' AND (desk = ? OR ? = '')", desk, desk).Scan(&n); err != nil {
 		return 0, internal("count print jobs", err)
 	}
 	return n, nil

@@ -48,8 +48,13 @@ func openRO(ctx context.Context, path string, q url.Values, opt Options) (*DB, e
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	want, err := wantDesk(opt.Desk)
+	if err != nil {
+		sdb.Close()
+		return nil, err
+	}
 	d := &DB{db: sqlDB{DB: sdb, d: sqliteDialect{}}, dialect: sqliteDialect{}, addr: path, path: path,
-		now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true}
+		now: opt.Now, rand: opt.Rand, log: opt.Logger, readOnly: true, desk: deskState{want: want}}
 	return d.checkReadOnly(ctx)
 }
 

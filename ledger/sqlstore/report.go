@@ -46,14 +46,20 @@ func (s *DayCloseService) Report(ctx context.Context, dayID int64) (receipts.Day
 	var day ledger.BusinessDay
 	var from int64
 	if dayID == 0 {
-		day, from, err = currentDay(ctx, s.db.db, s.db.Now(), set)
+		var desk string
+		if desk, err = s.db.requireDesk(ctx); err == nil {
+			day, from, err = currentDay(ctx, s.db.db, desk, s.db.Now(), set)
+		}
 	} else if day, err = dayByID(ctx, s.db.db, dayID); err == nil {
-		from, err = dayFromSeq(ctx, s.db.db, day.OpenSeq)
+		from, err = dayFromSeq(ctx, s.db.db, day.Desk, day.OpenSeq)
 	}
 	if err != nil {
 		return receipts.DayReport{}, err
 	}
-	b := &reportBuilder{ctx: ctx, q: s.db.db, day: day, from: from}
+	if r, err := loadDesk(ctx, s.db.db, day.Desk); err == nil {
+		set.CounterName, set.DrawerFloat = r.Name, r.float // the day's desk, not this one
+	}
+	b := &reportBuilder{ctx: ctx, q: s.db.db, day: day, desk: day.Desk, from: from, float: set.DrawerFloat}
 	if day.Open() {
 		if b.to, err = journalHead(ctx, s.db.db); err != nil {
 			return receipts.DayReport{}, err
@@ -66,7 +72,7 @@ func (s *DayCloseService) Report(ctx context.Context, dayID int64) (receipts.Day
 		if err != nil {
 			return receipts.DayReport{}, err
 		}
-		b.to, b.close = day.CloseSeq, &cd
+		b.to, b.close, b.float = day.CloseSeq, &cd, cd.Float
 		loc := set.Location()
 		if l, err := time.LoadLocation(cd.TimeZone); err == nil && cd.TimeZone != "" {
 			loc = l
@@ -124,6 +130,8 @@ type reportBuilder struct {
 	ctx         context.Context
 	q           queryer
 	day         ledger.BusinessDay
+	desk        string // the day's desk: other desks' entries in from..to are left out
+	float       ledger.Fen
 	from, to    int64
 	close       *closeData // nil for a preview
 	overdueDays int
@@ -139,6 +147,20 @@ type reportBuilder struct {
 	handovers [][]string
 	// cards collects the day's point-card and invoice entries.
 	cards cardsSection
+	// settlement lists the loans lent at one desk and closed at the other
+	// (this desk on one side); settledElsewhere/ForOthers sum their deposits.
+	settlement                         []([]string)
+	settledElsewhere, settledForOthers ledger.Fen
+}
+
+// entryDesk is the desk an entry of another kind than lending happened at
+// (its "desk" field; entries from before desks belong to the default desk).
+func entryDesk(data []byte) string {
+	var v struct {
+		Desk string `json:"desk"`
+	}
+	_ = json.Unmarshal(data, &v)
+	return orDefaultDesk(v.Desk)
 }
 
 // kinds is the display order of the lending ledgers.
@@ -186,12 +208,24 @@ func (b *reportBuilder) build() error {
 	}
 	for _, e := range entries {
 		kind, action, isLoan := loanKind(e.Kind)
+		if !isLoan && !strings.HasPrefix(e.Kind, "broadcast.") && entryDesk(e.Data) != b.desk {
+			continue // another desk's login, write-off or close (the PA is the mall's: every desk lists it)
+		}
 		switch {
 		case isLoan:
-			duty(e.StaffID)
 			var ev loanEvent
 			if err := json.Unmarshal(e.Data, &ev); err != nil {
 				return internal(fmt.Sprintf("decode entry %d", e.Seq), err)
+			}
+			if ev.at() != b.desk {
+				if action != "lend" && ev.lentAt() == b.desk {
+					b.settle(e, kind, ev, true) // our loan, closed at another desk
+				}
+				continue
+			}
+			duty(e.StaffID)
+			if action != "lend" && ev.lentAt() != b.desk {
+				b.settle(e, kind, ev, false) // another desk's loan, closed here
 			}
 			b.loanEntry(e, kind, action, ev, sum[kind], sec[kind])
 		case e.Kind == "auth.login":
@@ -235,7 +269,7 @@ func (b *reportBuilder) build() error {
 	if err != nil {
 		return err
 	}
-	var money ledger.CloseSummary
+	money := ledger.CloseSummary{Float: b.float, SettledElsewhere: b.settledElsewhere, SettledForOthers: b.settledForOthers}
 	for _, k := range kinds {
 		row := sum[k]
 		row.HeldAtOpen, row.HeldAtClose = held[k][0], held[k][1]
@@ -258,10 +292,41 @@ func (b *reportBuilder) build() error {
 	if s := b.handoverTable(); s != nil {
 		b.r.Sections = append(b.r.Sections, *s)
 	}
+	if len(b.settlement) > 0 || b.float != 0 {
+		b.r.Sections = append(b.r.Sections, b.settlementSection())
+	}
 	if b.close == nil {
 		b.r.CashExpected = money.Expected()
 	}
 	return nil
+}
+
+// settle lists a loan lent at one desk and closed at another: elsewhere is
+// true for this desk's loan closed at another desk (its deposit stays in
+// this drawer, to hand over), false for another desk's loan closed here
+// (this drawer paid the refund).
+func (b *reportBuilder) settle(e ledger.Entry, kind ledger.ItemKind, ev loanEvent, elsewhere bool) {
+	what, other := "本台借出，在 "+ev.at()+" 归还", ev.at()
+	if elsewhere {
+		b.settledElsewhere += ev.Deposit
+	} else {
+		what, other = ev.lentAt()+" 借出，在本台归还", ev.lentAt()
+		b.settledForOthers += ev.Deposit
+	}
+	ref := ev.ReturnNo + "（借 " + ev.ReceiptNo + "）"
+	b.settlement = append(b.settlement, []string{b.clock(e.At), kind.Label() + " " + ev.ItemNumber, ref, what, other, money(ev.Deposit)})
+}
+
+// settlementSection is the table of cash between desks: the float, loans
+// closed at another desk than the one that lent them, and the totals.
+func (b *reportBuilder) settlementSection() receipts.Section {
+	s := receipts.Section{Title: "服务台间结算与备用金", Columns: []string{"时间", "物品", "单号", "说明", "对方服务台", "押金"}}
+	if b.float != 0 {
+		s.Rows = append(s.Rows, []string{"", "", "", "备用金（每日开始时在抽屉中）", "", b.float.String()})
+	}
+	s.Rows = append(s.Rows, b.settlement...)
+	s.Totals = []string{"合计", fmt.Sprintf("%d 笔", len(b.settlement)), "", "应交出 " + b.settledElsewhere.String() + "，应补入 " + b.settledForOthers.String(), "", ""}
+	return s
 }
 
 // loadStaff reads every staff member's name and role (names never change).
@@ -471,8 +536,8 @@ func (b *reportBuilder) itemStatusEntry(e ledger.Entry) {
 // stillOut lists the loans out at the end of the day, strollers first,
 // and counts them per service. Overdue is judged at the day's end.
 func (b *reportBuilder) stillOut(sum map[ledger.ItemKind]*receipts.SummaryRow) error {
-	rows, err := b.q.QueryContext(b.ctx, `SELECT l.id FROM loans l WHERE l.lend_seq <= ? AND (l.return_seq = 0 OR l.return_seq > ?)
-		ORDER BY l.kind, l.id`, b.to, b.to)
+	rows, err := b.q.QueryContext(b.ctx, `SELECT l.id FROM loans l WHERE l.desk = ? AND l.lend_seq <= ? AND (l.return_seq = 0 OR l.return_seq > ?)
+		ORDER BY l.kind, l.id`, b.desk, b.to, b.to)
 	if err != nil {
 		return internal("list still out", err)
 	}
@@ -507,7 +572,7 @@ func (b *reportBuilder) heldByKind() (map[ledger.ItemKind][2]ledger.Fen, error) 
 	out := map[ledger.ItemKind][2]ledger.Fen{}
 	for i, seq := range []int64{b.from - 1, b.to} {
 		rows, err := b.q.QueryContext(b.ctx, `SELECT kind, coalesce(sum(deposit), 0) FROM loans
-			WHERE lend_seq <= ? AND (return_seq = 0 OR return_seq > ?) GROUP BY kind`, seq, seq)
+			WHERE desk = ? AND lend_seq <= ? AND (return_seq = 0 OR return_seq > ?) GROUP BY kind`, b.desk, seq, seq)
 		if err != nil {
 			return nil, internal("sum deposits held", err)
 		}

@@ -79,6 +79,15 @@ func (s *StaffService) Setup(ctx context.Context, req ledger.SetupRequest) (ledg
 	if err != nil {
 		return ledger.Staff{}, err
 	}
+	desk := ledger.Desk{Code: ledger.DefaultDeskCode, Name: set.CounterName}
+	switch {
+	case strings.TrimSpace(req.DeskCode) != "":
+		if desk.Code, err = ledger.NormalizeDeskCode(req.DeskCode); err != nil {
+			return ledger.Staff{}, err
+		}
+	case s.db.desk.want != "":
+		desk.Code = s.db.desk.want
+	}
 	var admin ledger.Staff
 	err = s.db.inTx(ctx, func(t *tx) error {
 		var n int
@@ -92,6 +101,9 @@ func (s *StaffService) Setup(ctx context.Context, req ledger.SetupRequest) (ledg
 			return internal("store token key", err)
 		}
 		if _, err := t.append(0, "install.setup", map[string]any{"schema": SchemaVersion()}, 0); err != nil {
+			return err
+		}
+		if err := t.insertDesk(0, desk, set); err != nil {
 			return err
 		}
 		if err := t.saveSettings(0, set); err != nil {
@@ -158,7 +170,11 @@ func (s *StaffService) Login(ctx context.Context, username, password string) (le
 			return internal("count logins", err)
 		}
 		first = before == 0
-		_, err := t.append(st.ID, "auth.login", map[string]any{"staff_id": st.ID}, 0)
+		data := map[string]any{"staff_id": st.ID}
+		if desk, _ := t.db.deskCode(t.ctx, t); desk != "" {
+			data["desk"] = desk // whose day report lists the login
+		}
+		_, err := t.append(st.ID, "auth.login", data, 0)
 		return err
 	})
 	st.FirstLogin = first && err == nil

@@ -209,7 +209,7 @@ func TestReceiptNumbersGaplessPerDay(t *testing.T) {
 		got = append(got, n)
 		return err
 	})
-	want := []string{"20261125-0001", "20261125-0002", "20261125-0003", "20261125-0004"}
+	want := []string{"A-20261125-0001", "A-20261125-0002", "A-20261125-0003", "A-20261125-0004"}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("receipt numbers = %v, want %v", got, want)

@@ -22,6 +22,7 @@ const maxProblems = 50
 // journal says they must be.
 type wantItem struct {
 	kind, number, status string
+	homeDesk, desk       string
 	addedSeq             int64
 }
 
@@ -29,11 +30,12 @@ type wantLoan struct {
 	kind, receiptNo, lentAt, phoneMasked, status, closedAt, damage, returnNo string
 	itemID, lentBy, deposit, closedBy, refund, charge, collected, forfeit    int64
 	approverID, lendSeq, returnSeq                                           int64
+	desk, returnDesk                                                         string
 }
 
 type wantDay struct {
-	date, openedAt, closedAt, closeNo string
-	dayID, closeSeq                   int64
+	date, openedAt, closedAt, closeNo, desk string
+	dayID, closeSeq                         int64
 }
 
 type wantStaff struct {
@@ -113,7 +115,7 @@ func (r *replay) apply(seq int64, at string, staffID int64, kind, data string) {
 	}
 	k, action, isLoan := loanKind(kind)
 	switch {
-	case isLoan, kind == "item.add", kind == "item.status", strings.HasPrefix(kind, "staff."), kind == "approval.grant",
+	case isLoan, kind == "item.add", kind == "item.status", kind == "item.transfer", strings.HasPrefix(kind, "staff."), kind == "approval.grant",
 		kind == "day.open", kind == "day.close", strings.Contains(data, `"approval_id"`):
 		if err := json.Unmarshal([]byte(data), &ev); err != nil {
 			bad(err)
@@ -142,7 +144,16 @@ func (r *replay) apply(seq int64, at string, staffID int64, kind, data string) {
 	switch {
 	case kind == "item.add":
 		for _, it := range ev.Items {
-			r.items[it.ID] = &wantItem{kind: ev.Kind, number: it.Number, status: string(ledger.ItemIn), addedSeq: seq}
+			r.items[it.ID] = &wantItem{kind: ev.Kind, number: it.Number, status: string(ledger.ItemIn), addedSeq: seq,
+				homeDesk: ev.at(), desk: ev.at()}
+		}
+	case kind == "item.transfer":
+		for _, ref := range ev.Items {
+			if it := r.items[ref.ID]; it != nil {
+				it.desk = ev.To
+			} else {
+				r.problem(fmt.Sprintf("journal seq %d", seq), "moves item %d that was never added", ref.ID)
+			}
 		}
 	case kind == "item.status":
 		if it := r.items[ev.ItemID]; it != nil {
@@ -150,7 +161,7 @@ func (r *replay) apply(seq int64, at string, staffID int64, kind, data string) {
 		}
 	case isLoan && action == "lend":
 		r.loans[ev.LoanID] = &wantLoan{kind: string(k), itemID: ev.ItemID, receiptNo: ev.ReceiptNo, lentAt: at, lentBy: staffID,
-			phoneMasked: ev.PhoneMasked, deposit: int64(ev.Deposit), status: string(ledger.LoanOpen), lendSeq: seq}
+			phoneMasked: ev.PhoneMasked, deposit: int64(ev.Deposit), status: string(ledger.LoanOpen), lendSeq: seq, desk: ev.at()}
 		if it := r.items[ev.ItemID]; it != nil {
 			it.status = string(ledger.ItemOut)
 		}
@@ -171,16 +182,16 @@ func (r *replay) apply(seq int64, at string, staffID int64, kind, data string) {
 		default:
 			l.status = string(ledger.LoanReturned)
 		}
-		l.closedAt, l.closedBy, l.returnNo, l.returnSeq = at, staffID, ev.ReturnNo, seq
+		l.closedAt, l.closedBy, l.returnNo, l.returnSeq, l.returnDesk = at, staffID, ev.ReturnNo, seq, ev.at()
 		l.refund, l.charge, l.collected, l.forfeit, l.damage = int64(ev.Refund), int64(ev.Charge), int64(ev.Collected), int64(ev.Forfeit), ev.Damage
 		if ev.Approval != nil {
 			l.approverID = ev.Approval.ApproverID
 		}
 		if it := r.items[l.itemID]; it != nil {
-			it.status = string(item)
+			it.status, it.desk = string(item), ev.at()
 		}
 	case kind == "day.open":
-		r.days[seq] = &wantDay{date: ev.BusinessDate, openedAt: at}
+		r.days[seq] = &wantDay{date: ev.BusinessDate, openedAt: at, desk: ev.at()}
 	case kind == "day.close":
 		d := r.days[ev.OpenSeq]
 		if d == nil {
@@ -307,7 +318,7 @@ func (r *replay) differ(where, field string, got, want any) {
 }
 
 func (r *replay) checkItems(ctx context.Context, q queryer) error {
-	rows, err := q.QueryContext(ctx, "SELECT id, kind, number, status, added_seq FROM items ORDER BY id")
+	rows, err := q.QueryContext(ctx, "SELECT id, kind, number, status, added_seq, home_desk, desk FROM items ORDER BY id")
 	if err != nil {
 		return internal("read items", err)
 	}
@@ -316,7 +327,7 @@ func (r *replay) checkItems(ctx context.Context, q queryer) error {
 	for rows.Next() {
 		var id, added int64
 		var got wantItem
-		if err := rows.Scan(&id, &got.kind, &got.number, &got.status, &added); err != nil {
+		if err := rows.Scan(&id, &got.kind, &got.number, &got.status, &added, &got.homeDesk, &got.desk); err != nil {
 			return internal("scan items", err)
 		}
 		got.addedSeq, seen[id] = added, true
@@ -327,7 +338,8 @@ func (r *replay) checkItems(ctx context.Context, q queryer) error {
 			continue
 		}
 		r.compare(where, []field{{"kind", got.kind, want.kind}, {"number", got.number, want.number},
-			{"status", got.status, want.status}, {"added_seq", got.addedSeq, want.addedSeq}})
+			{"status", got.status, want.status}, {"added_seq", got.addedSeq, want.addedSeq},
+			{"home_desk", got.homeDesk, want.homeDesk}, {"desk", got.desk, want.desk}})
 	}
 	if err := rows.Err(); err != nil {
 		return internal("read items", err)
@@ -372,7 +384,7 @@ func keys[V any](m map[int64]V) []int64 {
 
 func (r *replay) checkLoans(ctx context.Context, q queryer) error {
 	rows, err := q.QueryContext(ctx, `SELECT id, kind, item_id, receipt_no, lent_at, lent_by, phone_masked, deposit, status, closed_at, closed_by,
-		refund, charge, collected, forfeit, damage, approver_id, return_no, lend_seq, return_seq FROM loans ORDER BY id`)
+		refund, charge, collected, forfeit, damage, approver_id, return_no, lend_seq, return_seq, desk, return_desk FROM loans ORDER BY id`)
 	if err != nil {
 		return internal("read loans", err)
 	}
@@ -382,7 +394,8 @@ func (r *replay) checkLoans(ctx context.Context, q queryer) error {
 		var id int64
 		var g wantLoan
 		if err := rows.Scan(&id, &g.kind, &g.itemID, &g.receiptNo, &g.lentAt, &g.lentBy, &g.phoneMasked, &g.deposit, &g.status, &g.closedAt,
-			&g.closedBy, &g.refund, &g.charge, &g.collected, &g.forfeit, &g.damage, &g.approverID, &g.returnNo, &g.lendSeq, &g.returnSeq); err != nil {
+			&g.closedBy, &g.refund, &g.charge, &g.collected, &g.forfeit, &g.damage, &g.approverID, &g.returnNo, &g.lendSeq, &g.returnSeq,
+			&g.desk, &g.returnDesk); err != nil {
 			return internal("scan loans", err)
 		}
 		seen[id] = true
@@ -398,7 +411,8 @@ func (r *replay) checkLoans(ctx context.Context, q queryer) error {
 			{"closed_by", g.closedBy, w.closedBy}, {"refund", g.refund, w.refund}, {"charge", g.charge, w.charge},
 			{"collected", g.collected, w.collected}, {"forfeit", g.forfeit, w.forfeit}, {"damage", g.damage, w.damage},
 			{"approver_id", g.approverID, w.approverID}, {"return_no", g.returnNo, w.returnNo},
-			{"lend_seq", g.lendSeq, w.lendSeq}, {"return_seq", g.returnSeq, w.returnSeq}})
+			{"lend_seq", g.lendSeq, w.lendSeq}, {"return_seq", g.returnSeq, w.returnSeq},
+			{"desk", g.desk, w.desk}, {"return_desk", g.returnDesk, w.returnDesk}})
 	}
 	if err := rows.Err(); err != nil {
 		return internal("read loans", err)
@@ -408,7 +422,7 @@ func (r *replay) checkLoans(ctx context.Context, q queryer) error {
 }
 
 func (r *replay) checkDays(ctx context.Context, q queryer) error {
-	rows, err := q.QueryContext(ctx, "SELECT id, business_date, opened_at, open_seq, closed_at, close_seq, close_no FROM business_days ORDER BY id")
+	rows, err := q.QueryContext(ctx, "SELECT id, business_date, opened_at, open_seq, closed_at, close_seq, close_no, desk FROM business_days ORDER BY id")
 	if err != nil {
 		return internal("read business days", err)
 	}
@@ -417,7 +431,7 @@ func (r *replay) checkDays(ctx context.Context, q queryer) error {
 	for rows.Next() {
 		var id, openSeq int64
 		var g wantDay
-		if err := rows.Scan(&id, &g.date, &g.openedAt, &openSeq, &g.closedAt, &g.closeSeq, &g.closeNo); err != nil {
+		if err := rows.Scan(&id, &g.date, &g.openedAt, &openSeq, &g.closedAt, &g.closeSeq, &g.closeNo, &g.desk); err != nil {
 			return internal("scan business days", err)
 		}
 		seen[openSeq] = true
@@ -431,7 +445,8 @@ func (r *replay) checkDays(ctx context.Context, q queryer) error {
 			r.differ(where, "id", id, w.dayID)
 		}
 		r.compare(where, []field{{"close_seq", g.closeSeq, w.closeSeq}, {"close_no", g.closeNo, w.closeNo},
-			{"business_date", g.date, w.date}, {"opened_at", g.openedAt, w.openedAt}, {"closed_at", g.closedAt, w.closedAt}})
+			{"business_date", g.date, w.date}, {"opened_at", g.openedAt, w.openedAt}, {"closed_at", g.closedAt, w.closedAt},
+			{"desk", g.desk, w.desk}})
 	}
 	if err := rows.Err(); err != nil {
 		return internal("read business days", err)
