@@ -1,6 +1,10 @@
 package app
 
-import "context"
+import (
+	"context"
+
+	"servicedesk/ledger"
+)
 
 // headWatcher is a journal that reports the seq of its last entry cheaply
 // (sqlstore's JournalService reads its one-row chain head).
@@ -25,7 +29,19 @@ func (u *UI) checkRemote() {
 		return
 	}
 	seq, err := w.Head(u.ctx)
-	if err != nil || seq == u.seenHead {
+	if err != nil {
+		if ledger.ErrorCode(err) == ledger.EOFFLINE && !u.offline {
+			u.offline = true
+			u.cfg.Logger.Warn("shared database unreachable", "err", err)
+		}
+		return
+	}
+	if u.offline {
+		u.offline = false
+		u.cfg.Logger.Info("shared database reachable again")
+		u.seenHead = -1 // reload everything once
+	}
+	if seq == u.seenHead {
 		return
 	}
 	first := u.seenHead == 0
@@ -33,15 +49,33 @@ func (u *UI) checkRemote() {
 	if first {
 		return
 	}
+	u.deskCount = 0 // counted again
 	u.shell.refreshAll()
 	if sc, ok := u.shell.screens[u.shell.current].(quietRefresher); ok {
 		sc.quietRefresh()
 	}
 }
 
-// deskCoder is a lending service that knows which desk it runs as.
+// deskCoder is a lending service that knows which desk it runs as and
+// how many desks share the database.
 type deskCoder interface {
 	Desk(ctx context.Context) (string, error)
+	DeskCount(ctx context.Context) (int, error)
+}
+
+// sharedDesk returns this desk's code when several desks share the
+// database ("" for a single desk: nothing to tell apart). It is counted
+// again whenever the journal moved (a desk.add is an entry too).
+func (u *UI) sharedDesk() string {
+	if u.deskCount == 0 {
+		if d, ok := u.svc.Lending.(deskCoder); ok {
+			u.deskCount, _ = d.DeskCount(u.ctx)
+		}
+	}
+	if u.deskCount < 2 {
+		return ""
+	}
+	return u.deskCode()
 }
 
 // deskCode is this PC's desk code, "" when unknown.

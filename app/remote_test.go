@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"servicedesk/ledger"
 	"servicedesk/ledger/sqlstore"
@@ -28,7 +30,7 @@ func TestOtherDesksChangesShowUp(t *testing.T) {
 	sh.refreshAll()
 	s.refresh()
 	h.ui.Tick() // remembers the head
-	if sh.glance.deposits.Text != "￥50.00" || len(s.loans) != 1 || !strings.Contains(sh.status.staff.Text, "服务台 A") {
+	if sh.glance.deposits.Text != "￥50.00" || len(s.loans) != 1 || strings.Contains(sh.status.staff.Text, "服务台") {
 		t.Fatalf("before: deposits %q, open %d, status %q", sh.glance.deposits.Text, len(s.loans), sh.status.staff.Text)
 	}
 
@@ -49,8 +51,9 @@ func TestOtherDesksChangesShowUp(t *testing.T) {
 	start := time.Now()
 	h.ui.Tick()
 	took := time.Since(start)
-	if sh.glance.deposits.Text != "￥0.00" || len(s.loans) != 0 || !strings.Contains(s.stock.Text, "在其他服务台 1") {
-		t.Fatalf("after the tick: deposits %q, open %d, stock %q", sh.glance.deposits.Text, len(s.loans), s.stock.Text)
+	if sh.glance.deposits.Text != "￥0.00" || len(s.loans) != 0 || !strings.Contains(s.stock.Text, "在其他服务台 1") ||
+		!strings.HasPrefix(sh.status.staff.Text, "服务台 A · ") {
+		t.Fatalf("after the tick: deposits %q, open %d, stock %q, status %q", sh.glance.deposits.Text, len(s.loans), s.stock.Text, sh.status.staff.Text)
 	}
 	t.Logf("another desk's return shown by one tick in %v (the app ticks every second)", took)
 	s.refresh()
@@ -96,5 +99,43 @@ func TestOtherDesksChangesShowUp(t *testing.T) {
 	test.Tap(s.sendHome) // nothing left to send
 	if !strings.Contains(h.ui.lastError, "没有其他服务台的物品") {
 		t.Fatalf("nothing to send: %q", h.ui.lastError)
+	}
+}
+
+// flakyJournal is the journal of a shared database whose server can be
+// switched off.
+type flakyJournal struct {
+	ledger.JournalService
+	head func(context.Context) (int64, error)
+	down bool
+}
+
+func (j *flakyJournal) Head(ctx context.Context) (int64, error) {
+	if j.down {
+		return 0, ledger.Offline(errors.New("dial unix /run/postgresql/.s.PGSQL.5432: connect: no such file or directory"))
+	}
+	return j.head(ctx)
+}
+
+// The shared database goes away: the status bar says so in plain Chinese
+// within a tick, and clears itself when it is back.
+func TestStatusBarSaysDatabaseOffline(t *testing.T) {
+	h := newHarness(t, true)
+	sh := h.mustShell("li")
+	j := &flakyJournal{JournalService: h.svc.Journal, head: h.svc.Journal.(headWatcher).Head}
+	h.ui.svc.Journal = j
+	h.ui.Tick()
+	if strings.Contains(sh.status.queue.Text, "数据库") {
+		t.Fatalf("offline before the server went: %q", sh.status.queue.Text)
+	}
+	j.down = true
+	h.ui.Tick()
+	if sh.status.queue.Text != "数据库未连接：暂停借还，恢复后自动继续" || sh.status.queue.Importance != widget.DangerImportance {
+		t.Fatalf("status while down: %q (%v)", sh.status.queue.Text, sh.status.queue.Importance)
+	}
+	j.down = false
+	h.ui.Tick()
+	if strings.Contains(sh.status.queue.Text, "数据库") {
+		t.Fatalf("status after the server came back: %q", sh.status.queue.Text)
 	}
 }

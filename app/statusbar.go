@@ -65,7 +65,7 @@ func (b *statusBar) refresh() {
 	u := b.u
 	st := u.Staff()
 	staff := T("当班：%s（%s）", st.Name, T(st.Role.Label()))
-	if code := u.deskCode(); code != "" {
+	if code := u.sharedDesk(); code != "" {
 		staff = T("服务台 %s", code) + " · " + staff
 	}
 	b.staff.SetText(staff)
@@ -76,7 +76,12 @@ func (b *statusBar) refresh() {
 	b.reader.Importance = imp
 	b.reader.SetText(text)
 	b.queue.SetText("")
-	if u.svc.Print != nil {
+	if u.offline {
+		// The shared database is down: say so where the eye goes, in plain
+		// words, and what it means for the counter.
+		b.queue.Importance = widget.DangerImportance
+		b.queue.SetText(T("数据库未连接：暂停借还，恢复后自动继续"))
+	} else if u.svc.Print != nil {
 		if n, err := u.svc.Print.PendingCount(u.ctx); err == nil && n > 0 {
 			b.queue.Importance = widget.WarningImportance
 			b.queue.SetText(T("待打印 %d 张", n))

@@ -111,8 +111,11 @@ type UI struct {
 	svc Services
 	cfg Config
 	ctx context.Context
-	// seenHead is the journal seq checkRemote last saw (remote.go).
-	seenHead int64
+	// seenHead is the journal seq checkRemote last saw; offline is set
+	// while the shared database cannot be reached (remote.go).
+	seenHead  int64
+	offline   bool
+	deskCount int // desks sharing the database, 0 = not counted yet
 
 	mu           sync.Mutex
 	staff        ledger.Staff // on duty; zero when logged out
@@ -349,10 +352,10 @@ func (u *UI) Tick() {
 		u.win.Canvas().Focus(u.lock.password)
 	}
 	if u.shell != nil && u.win.Content() == u.shell.root {
+		u.checkRemote()
 		u.shell.status.refresh()
 		if sc, ok := u.shell.screens[u.shell.current].(interface{ tick() }); ok {
 			sc.tick()
 		}
-		u.checkRemote()
 	}
 }

@@ -17,6 +17,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // the role may not do this
 	ELOCKED       = "locked"       // account locked after failed logins
 	ENOSPACE      = "no_space"     // the disk is full: nothing was saved
+	EOFFLINE      = "offline"      // the shared database cannot be reached: nothing was saved
 	EINTERNAL     = "internal"     // a bug or an I/O failure
 )
 

@@ -12,8 +12,9 @@
 # Exported to COMMAND:
 #   SERVICEDESK_TEST_PG_DSN   postgres://postgres@/postgres?host=<socket dir>&sslmode=disable
 #   PGPASSFILE                the .pgpass file with the password
-#   SERVICEDESK_TEST_PG_CTL   "runuser -u postgres -- <bindir>/pg_ctl -D <data>" (or without runuser):
-#                             tests use it to stop and restart the server mid-session
+#   SERVICEDESK_TEST_PG_CTL   "runuser -u postgres -- <bindir>/pg_ctl -D <data> -l <log>" (or without
+#                             runuser): tests append "stop -m fast" / "start -w" to stop and restart
+#                             the server mid-session
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,9 +52,18 @@ chmod 600 "$dir/pw"
 	-E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 rm -f "$dir/pw"
 
-"${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-	-o "-c listen_addresses='' -c unix_socket_directories='$dir/sock' -c fsync=off -c synchronous_commit=off \
--c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB" >/dev/null ||
+# The settings go into the cluster's own configuration, so a test that
+# stops and restarts the server (SERVICEDESK_TEST_PG_CTL) gets them again.
+cat >>"$dir/data/postgresql.conf" <<EOF
+listen_addresses = ''
+unix_socket_directories = '$dir/sock'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 64MB
+EOF
+"${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
 	{ cat "$dir/server.log" >&2; exit 1; }
 
 # Clients match a Unix socket as host "localhost" (libpq and pgx); the file

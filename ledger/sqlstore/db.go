@@ -105,7 +105,7 @@ func Open(ctx context.Context, addr string, opt Options) (*DB, error) {
 // server is unreachable or the disk is full; the cause stays in the chain.
 func (d *DB) openError(err error) error {
 	if d.dialect.Classify(err) == ErrUnavailable {
-		return errors.Join(ledger.Errorf(ledger.EINTERNAL, "无法连接数据库服务器 %s，请检查网络或联系管理员", d.Addr()), err)
+		return errors.Join(ledger.Errorf(ledger.EOFFLINE, "无法连接数据库服务器 %s，请检查网络或联系管理员", d.Addr()), err)
 	}
 	return storageError(err)
 }
@@ -196,7 +196,12 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
-// internal wraps an unexpected error with context; the GUI shows a generic message.
+// internal wraps an unexpected error with context; the GUI shows a generic
+// message, except for an unreachable database server (the offline message).
 func internal(what string, err error) error {
-	return fmt.Errorf("%s: %w", what, err)
+	err = fmt.Errorf("%s: %w", what, err)
+	if (postgresDialect{}).Classify(err) == ErrUnavailable {
+		return ledger.Offline(err)
+	}
+	return err
 }

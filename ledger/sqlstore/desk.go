@@ -255,3 +255,13 @@ func deskLabel(ctx context.Context, q queryer, code string) string {
 func (s *LendingService) Desk(ctx context.Context) (string, error) {
 	return s.db.deskCode(ctx, s.db.db)
 }
+
+// DeskCount returns how many desks share the database (the screens name
+// this desk only when there are several).
+func (s *LendingService) DeskCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.db.QueryRowContext(ctx, "SELECT count(*) FROM desks").Scan(&n); err != nil {
+		return 0, internal("count desks", err)
+	}
+	return n, nil
+}

@@ -25,6 +25,7 @@ const (
 	pgSerialization       = "40001"
 	pgDeadlock            = "40P01"
 	pgLockNotAvailable    = "55P03"
+	pgDiskFull            = "53100"
 	// pgImmutable is raised by the append-only triggers (migrations/postgres).
 	pgImmutable = "SD001"
 )
