@@ -40,6 +40,8 @@ APT_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libasound2-dev espeak-ng xv
 APT_TEST := postgresql
 # Packages whose tests run on both engines (each test gets a fresh database).
 PG_PACKAGES ?= ./ledger/...
+# Command tests that need a PostgreSQL server (servicedesk migrate --to postgres://…).
+PG_CLI_TESTS ?= Postgres
 APT_DIST := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils nsis
 APT_WINE := wine64 wine xvfb xauth
 APT_SHOTS := xdotool imagemagick fonts-wqy-microhei
@@ -87,9 +89,10 @@ test: test-deps
 # SERVICEDESK_TEST_ENGINE=postgres is the guard: without a server the store
 # tests fail instead of skipping.
 test-pg: test-deps
-	@echo "== go test -race (PostgreSQL): $(PG_PACKAGES)"; $(LOCALE); \
-		scripts/pg-test.sh env SERVICEDESK_TEST_ENGINE=postgres \
-		$(GO) test -race -count=1 -p 1 -timeout $(TEST_TIMEOUT) $(PG_PACKAGES)
+	@echo "== go test -race (PostgreSQL): $(PG_PACKAGES), and ./app/cli -run '$(PG_CLI_TESTS)'"; $(LOCALE); \
+		scripts/pg-test.sh env SERVICEDESK_TEST_ENGINE=postgres bash -c '\
+		$(GO) test -race -count=1 -p 1 -timeout $(TEST_TIMEOUT) $(PG_PACKAGES) && \
+		$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) -run "$(PG_CLI_TESTS)" ./app/cli/'
 
 bench: test-deps
 	@$(LOCALE); $(HEADLESS); SERVICEDESK_TEST_ENGINE=sqlite "$${headless[@]}" $(GO) test -run '^$$' -bench . -benchmem ./...

@@ -49,6 +49,9 @@ const usage = `服务台 Service Desk %s
                                             (online backup of the database and the keys, rotated)
   servicedesk restore --from BACKUP.db --db NEWPATH
                                             把备份恢复到新路径并校验 (restore onto a fresh path, verified)
+  servicedesk migrate --from FILE --to postgres://用户@主机/库名
+                                            把单机服务台的数据库原样迁入新建的空共享数据库，两边校验
+                                            (move a desk's SQLite file into an empty shared database; verify both)
   servicedesk help | --version
 
 --db 数据库文件，或多个服务台共用的 PostgreSQL 地址 postgres://用户@主机/库名
@@ -131,6 +134,8 @@ func (e env) run(args []string) int {
 		return e.restore(args)
 	case "desk":
 		return e.desk(args)
+	case "migrate":
+		return e.migrate(args)
 	}
 	fmt.Fprintf(e.stderr, "未知命令 unknown command: %s\n", cmd)
 	e.help()
