@@ -55,7 +55,7 @@ func TestLostFoundRegisterSearchMatchThroughScreen(t *testing.T) {
 		t.Fatalf("categories %v", s.regCat.Options)
 	}
 	f := h.registerThroughScreen(s, "钱包", "黑色皮钱包，内有银行卡", "09:40", "三楼美食广场", "A柜-3")
-	if f.No != "20261125-0001" || f.FoundAt.In(h.ui.settings.Location()).Format("15:04") != "09:40" || f.DueDate != "2026-12-25" {
+	if f.No != "A-20261125-0001" || f.FoundAt.In(h.ui.settings.Location()).Format("15:04") != "09:40" || f.DueDate != "2026-12-25" {
 		t.Fatalf("item %+v", f)
 	}
 	// The label is previewed, printed through the queue and decodes with the

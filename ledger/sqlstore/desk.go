@@ -265,3 +265,18 @@ func (s *LendingService) DeskCount(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// byReceiptNo looks a record up by a typed slip number (a loan, a found
+// item's label, a medicine slip): as written (with its desk code, or a
+// number from before desks), then, for a number typed without a desk code,
+// as this desk's — never as another desk's.
+func byReceiptNo[T any](ctx context.Context, d *DB, no string, load func(no string) (T, error)) (T, error) {
+	no = strings.ToUpper(strings.TrimSpace(no))
+	v, err := load(no)
+	if ledger.ErrorCode(err) == ledger.ENOTFOUND && ledger.DeskOfReceipt(no) == "" {
+		if desk, derr := d.deskCode(ctx, d.db); derr == nil && desk != "" {
+			v, err = load(desk + "-" + no)
+		}
+	}
+	return v, err
+}

@@ -389,3 +389,39 @@ func TestDeskColumnsGuarded(t *testing.T) {
 		t.Fatalf("verify after moving U-002 silently: %+v", res)
 	}
 }
+
+// A found item's label number typed without its desk code opens this
+// desk's item, never another desk's with the same day number (the rule
+// loans follow, written once in byReceiptNo).
+func TestFoundItemNumbersPerDesk(t *testing.T) {
+	ctx := context.Background()
+	a := newLFFixture(t)
+	if _, err := NewDeskService(a.db).AddDesk(ctx, a.admin, ledger.Desk{Code: "B1", Name: "B1 停车场服务台"}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, a.db.addr, Options{Now: a.clock.Now, Desk: "B1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b1 := &lfFixture{fixture: &fixture{db: db, clock: a.clock, staff: a.staff}, lf: NewLostFoundService(db)}
+	b1.clerk = a.clerk
+	ia := a.register(t, "钱包", "黑色皮钱包", "一楼大厅", "A柜-1")
+	ib := b1.register(t, "钱包", "棕色皮钱包", "B1 车库", "B柜-1")
+	if ia.No != "A-20261125-0001" || ib.No != "B1-20261125-0001" {
+		t.Fatalf("numbers %s %s", ia.No, ib.No)
+	}
+	for _, c := range []struct {
+		svc  *LostFoundService
+		no   string
+		want int64
+	}{{a.lf, "20261125-0001", ia.ID}, {b1.lf, " 20261125-0001 ", ib.ID}, {a.lf, "b1-20261125-0001", ib.ID}} {
+		got, err := c.svc.ItemByNo(ctx, c.no)
+		if err != nil || got.ID != c.want {
+			t.Fatalf("ItemByNo(%q) = %d %v, want %d", c.no, got.ID, err, c.want)
+		}
+	}
+	if _, err := b1.lf.ItemByNo(ctx, "20261125-0002"); ledger.ErrorCode(err) != ledger.ENOTFOUND {
+		t.Fatalf("unknown number: %v", err)
+	}
+}

@@ -79,13 +79,9 @@ func (s *LendingService) LoanByReceipt(ctx context.Context, receiptNo string) (l
 	if receiptNo == "" {
 		return ledger.Loan{}, ledger.Errorf(ledger.EINVALID, "请输入单据号")
 	}
-	l, err := loadLoan(ctx, s.db.db, "l.receipt_no = ? OR l.return_no = ?", receiptNo, receiptNo)
-	if ledger.ErrorCode(err) == ledger.ENOTFOUND && ledger.DeskOfReceipt(receiptNo) == "" {
-		if desk, derr := s.db.deskCode(ctx, s.db.db); derr == nil && desk != "" {
-			own := desk + "-" + receiptNo
-			l, err = loadLoan(ctx, s.db.db, "l.receipt_no = ? OR l.return_no = ?", own, own)
-		}
-	}
+	l, err := byReceiptNo(ctx, s.db, receiptNo, func(no string) (ledger.Loan, error) {
+		return loadLoan(ctx, s.db.db, "l.receipt_no = ? OR l.return_no = ?", no, no)
+	})
 	if ledger.ErrorCode(err) == ledger.ENOTFOUND {
 		return l, ledger.Errorf(ledger.ENOTFOUND, "找不到单据 %s 的借用记录", ledger.Quote(receiptNo))
 	}

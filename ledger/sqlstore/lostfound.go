@@ -207,10 +207,12 @@ func (s *LostFoundService) ItemByToken(ctx context.Context, token string) (ledge
 	return s.Item(ctx, id)
 }
 
-// ItemByNo finds an item by its label number or its handover receipt number.
+// ItemByNo finds an item by its label number or its handover receipt number
+// (typed without its desk code: this desk's, never another desk's).
 func (s *LostFoundService) ItemByNo(ctx context.Context, no string) (ledger.FoundItem, error) {
-	no = strings.TrimSpace(no)
-	return loadFound(ctx, s.db.db, "no = ? OR (claim_no <> '' AND claim_no = ?)", no, no)
+	return byReceiptNo(ctx, s.db, no, func(no string) (ledger.FoundItem, error) {
+		return loadFound(ctx, s.db.db, "no = ? OR (claim_no <> '' AND claim_no = ?)", no, no)
+	})
 }
 
 // Photo returns an item's photo, nil when it has none.

@@ -51,7 +51,7 @@ func TestLostFoundRegisterLabel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 证件: 15 days, to the police; found 2026-11-25 (Shanghai).
-	if it.No != "20261125-0001" || it.DueDate != "2026-12-10" || !it.Police || it.OwnerMasked != "李*" || it.Status != ledger.FoundHeld {
+	if it.No != "A-20261125-0001" || it.DueDate != "2026-12-10" || !it.Police || it.OwnerMasked != "李*" || it.Status != ledger.FoundHeld {
 		t.Fatalf("item %+v", it)
 	}
 	job, err := NewPrintQueue(f.db).Original(ctx, it.No)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
-	"strings"
 
 	"servicedesk/ledger"
 	"servicedesk/receipts"
@@ -174,9 +173,12 @@ func (s *MedicineService) DispenseByToken(ctx context.Context, token string) (le
 	return s.Dispensed(ctx, id)
 }
 
-// DispenseByReceipt finds a dispense by its slip number.
+// DispenseByReceipt finds a dispense by its slip number (typed without its
+// desk code: this desk's, never another desk's).
 func (s *MedicineService) DispenseByReceipt(ctx context.Context, receiptNo string) (ledger.Dispense, error) {
-	return loadDispense(ctx, s.db.db, "d.receipt_no = ?", strings.TrimSpace(receiptNo))
+	return byReceiptNo(ctx, s.db, receiptNo, func(no string) (ledger.Dispense, error) {
+		return loadDispense(ctx, s.db.db, "d.receipt_no = ?", no)
+	})
 }
 
 // RecentDispenses lists dispenses newest first, with the total.

@@ -76,7 +76,7 @@ func TestMedicineDispenseEarliestExpiryFirst(t *testing.T) {
 	if q := f.quantities(t); q["B-OLD"] != 0 || q["B-NEW"] != 8 {
 		t.Fatalf("quantities %v", q)
 	}
-	if d.ReceiptNo != "20261125-0001" || !d.Printed || len(d.Takes) != 2 {
+	if d.ReceiptNo != "A-20261125-0001" || !d.Printed || len(d.Takes) != 2 {
 		t.Fatalf("dispense %+v", d)
 	}
 	// The slip is queued in the same transaction, with a QR that opens it.
