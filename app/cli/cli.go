@@ -49,9 +49,12 @@ const usage = `服务台 Service Desk %s
                                             (online backup of the database and the keys, rotated)
   servicedesk restore --from BACKUP.db --db NEWPATH
                                             把备份恢复到新路径并校验 (restore onto a fresh path, verified)
-  servicedesk migrate --from FILE --to postgres://用户@主机/库名
-                                            把单机服务台的数据库原样迁入新建的空共享数据库，两边校验
-                                            (move a desk's SQLite file into an empty shared database; verify both)
+  servicedesk migrate [--from FILE] --to postgres://所有者@主机/库名 [--grant 角色]
+                                            建立/升级共享数据库；--from 把单机服务台的数据库原样迁入空库并两边校验；
+                                            --grant 给服务台角色授权（不能改写流水账）
+                                            (create/upgrade the shared database; --from moves a desk's SQLite file
+                                            into it, verified on both sides; --grant sets up the desks' role)
+  servicedesk desk list|add [--db URL]      列出/登记服务台 (list or register desks; add reads the admin password on stdin)
   servicedesk help | --version
 
 --db 数据库文件，或多个服务台共用的 PostgreSQL 地址 postgres://用户@主机/库名

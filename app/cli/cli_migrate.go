@@ -14,10 +14,15 @@ import (
 	"servicedesk/ledger/sqlstore"
 )
 
-// migrate moves a desk that ran on its own SQLite file to the mall's
-// shared PostgreSQL database:
+// migrate prepares the mall's shared PostgreSQL database and moves a desk
+// that ran on its own SQLite file into it:
 //
-//	servicedesk migrate --from FILE --to postgres://user@host/db [--keys-to PATH]
+//	servicedesk migrate --to postgres://owner@host/db [--grant ROLE]
+//	servicedesk migrate --from FILE --to postgres://owner@host/db [--keys-to PATH] [--grant ROLE]
+//
+// Run as the database owner. Without --from it creates or upgrades the
+// schema only. --grant then gives the desks' role what a counter needs
+// and nothing more (sqlstore.GrantDesk): run it again after every upgrade.
 //
 // The target must be a new, empty database: the file's journal is copied
 // entry for entry (same seqs and hashes, nothing re-chained) with every
@@ -31,13 +36,17 @@ func (e env) migrate(args []string) int {
 	from := fs.String("from", "", "the desk's SQLite database file")
 	to := fs.String("to", "", "the new, empty shared database: postgres://user@host/db (password from ~/.pgpass or PGPASSWORD)")
 	keysTo := fs.String("keys-to", "", "where the shared database's personal-data keys file goes (default: the data folder's servicedesk.keys)")
+	grant := fs.String("grant", "", "the role the desks connect as: gets what a counter needs, no UPDATE/DELETE/TRUNCATE on the journal")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if *from == "" || *to == "" || fs.NArg() > 0 || sqlstore.IsPostgresAddr(*from) || !sqlstore.IsPostgresAddr(*to) {
-		fmt.Fprintln(e.stderr, "用法 usage: servicedesk migrate --from FILE --to postgres://用户@主机/库名 [--keys-to PATH]")
-		fmt.Fprintln(e.stderr, "  --from 是服务台的 SQLite 数据库文件，--to 是新建的空 PostgreSQL 数据库")
+	if *to == "" || fs.NArg() > 0 || sqlstore.IsPostgresAddr(*from) || !sqlstore.IsPostgresAddr(*to) {
+		fmt.Fprintln(e.stderr, "用法 usage: servicedesk migrate [--from FILE] --to postgres://所有者@主机/库名 [--grant 服务台角色] [--keys-to PATH]")
+		fmt.Fprintln(e.stderr, "  --to 是共享的 PostgreSQL 数据库（以所有者身份连接）；--from 是要迁入的服务台 SQLite 文件（目标须为空库）")
 		return exitUsage
+	}
+	if *from == "" {
+		return e.prepareShared(*to, *grant)
 	}
 	if _, err := os.Stat(*from); err != nil {
 		fmt.Fprintf(e.stderr, "错误 error: 数据库不存在 %s\n", *from)
@@ -105,6 +114,9 @@ func (e env) migrate(args []string) int {
 	if code != exitOK {
 		return code
 	}
+	if *grant != "" && e.grant(ctx, dst, *grant) != nil {
+		return exitFailure
+	}
 	desk, err := dst.DeskCode(ctx)
 	if err != nil {
 		return e.fail(err)
@@ -114,6 +126,37 @@ func (e env) migrate(args []string) int {
 		"原文件 %s 保留作存档，不要再用它营业 (keep the file as an archive; do not work on it any more).\n",
 		dst.Addr(), desk, *from)
 	return exitOK
+}
+
+// prepareShared creates or upgrades the shared database's schema (the
+// owner runs it: desks' roles may not create tables) and grants the desks'
+// role its rights.
+func (e env) prepareShared(to, role string) int {
+	ctx := context.Background()
+	d, err := sqlstore.Open(ctx, to, sqlstore.Options{DataDir: localDir(to)})
+	if err != nil {
+		return e.fail(err)
+	}
+	defer d.Close()
+	fmt.Fprintf(e.stdout, "数据库结构已是最新 schema up to date: %s (version %d)\n", d.Addr(), d.Schema())
+	if role != "" && e.grant(ctx, d, role) != nil {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// grant gives the desks' role its rights and prints what was run.
+func (e env) grant(ctx context.Context, d *sqlstore.DB, role string) error {
+	stmts, err := sqlstore.GrantDesk(ctx, d, role)
+	if err != nil {
+		e.fail(err)
+		return err
+	}
+	for _, q := range stmts {
+		fmt.Fprintf(e.stdout, "  %s;\n", q)
+	}
+	fmt.Fprintf(e.stdout, "已为服务台角色 %s 授权：可登记、可查询，不能改写或删除流水账 (role %s may work at the counter, never rewrite the journal)\n", role, role)
+	return nil
 }
 
 // keysToCarry reads the keys file beside the SQLite database when it has

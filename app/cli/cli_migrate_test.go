@@ -43,6 +43,7 @@ var verifyOK = regexp.MustCompile(`OK (\d+) entries, last hash ([0-9a-f]{64})`)
 // keys file comes along so personal data stays readable, and a second run,
 // a keys file that differs or a wrong address change nothing.
 func TestMigrateToPostgres(t *testing.T) {
+	role, password := pgtest.NewRole(t)
 	addr := pgtest.NewDatabase(t)
 	data := filepath.Join(t.TempDir(), "data")
 	t.Setenv(paths.EnvOverride, data)
@@ -60,6 +61,15 @@ func TestMigrateToPostgres(t *testing.T) {
 		t.Fatalf("no --to: %d", code)
 	}
 
+	// The owner prepares the database and the desks' role first.
+	if code, out, errs := runCLI("migrate", "--to", addr, "--grant", "postgres"); code != exitFailure || !strings.Contains(errs, "超级用户") {
+		t.Fatalf("superuser as the desks' role: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := runCLI("migrate", "--to", addr, "--grant", role); code != exitOK ||
+		!strings.Contains(out, "schema up to date") || !strings.Contains(out, `REVOKE UPDATE ON "journal" FROM `+role) {
+		t.Fatalf("prepare: %d %q %q", code, out, errs)
+	}
+
 	code, out, errs = runCLI("migrate", "--from", path, "--to", addr)
 	if code != exitOK || strings.Count(out, "verify OK "+m[1]+" entries, last hash "+m[2]) != 2 ||
 		!strings.Contains(out, "--desk A") || !strings.Contains(out, "个人信息密钥文件已复制") {
@@ -71,6 +81,12 @@ func TestMigrateToPostgres(t *testing.T) {
 	code, out2, errs := runCLI("verify", "--db", addr)
 	if code != exitOK || !strings.Contains(out2, "OK "+m[1]+" entries, last hash "+m[2]) {
 		t.Fatalf("verify target: %d %q %q", code, out2, errs)
+	}
+	// A desk connecting as the role reads the copied history (its rights
+	// were granted before the rows came).
+	asDesk := pgtest.WithUser(t, addr, role, password)
+	if code, out, errs := runCLI("verify", "--db", asDesk); code != exitOK || !strings.Contains(out, "OK "+m[1]+" entries") || strings.Contains(out+errs, password) {
+		t.Fatalf("verify as the desks' role: %d %q %q", code, out, errs)
 	}
 	want, _ := os.ReadFile(keysPathFor(path))
 	got, err := os.ReadFile(filepath.Join(data, "servicedesk.keys"))
