@@ -20,12 +20,13 @@ type postgresDialect struct{}
 
 // SQLSTATE codes the store relies on.
 const (
-	pgUniqueViolation     = "23505"
-	pgForeignKeyViolation = "23503"
-	pgSerialization       = "40001"
-	pgDeadlock            = "40P01"
-	pgLockNotAvailable    = "55P03"
-	pgDiskFull            = "53100"
+	pgUniqueViolation       = "23505"
+	pgForeignKeyViolation   = "23503"
+	pgSerialization         = "40001"
+	pgDeadlock              = "40P01"
+	pgLockNotAvailable      = "55P03"
+	pgDiskFull              = "53100"
+	pgInsufficientPrivilege = "42501"
 	// pgImmutable is raised by the append-only triggers (migrations/postgres).
 	pgImmutable = "SD001"
 )

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -104,4 +105,62 @@ func TestDeskRoleCannotRewriteHistory(t *testing.T) {
 		}
 	}
 	mustVerify(t, f.db)
+}
+
+// A new program on a desk whose role may not change the schema says who
+// must upgrade it and how, and changes nothing; after the owner's upgrade
+// and grant the desk starts.
+func TestDeskRoleCannotUpgradeSchema(t *testing.T) {
+	requirePostgres(t)
+	ctx := context.Background()
+	b := make([]byte, 6)
+	rand.Read(b)
+	role, password := "desk_"+hex.EncodeToString(b), hex.EncodeToString(b)+"Pw"
+	if _, err := adminDB(t).Exec("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = adminDB(t).Exec("DROP ROLE IF EXISTS " + role) })
+	addr := testAddr(t, "")
+	t.Cleanup(func() { // before the database goes: the role's grants in it
+		if db, err := openPostgres(addr, false); err == nil {
+			_, _ = db.Exec("DROP OWNED BY " + role)
+			db.Close()
+		}
+	})
+	old, err := connect(addr, Options{}.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := old.migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.migrateWith(ctx, ms[:len(ms)-1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := GrantDesk(ctx, old, role); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	u := mustURL(t, addr)
+	u.User = url.UserPassword(role, password)
+	_, err = Open(ctx, u.String(), Options{})
+	wantCode(t, err, ledger.EFORBIDDEN)
+	if msg := ledger.ErrorMessage(err); !strings.Contains(msg, "servicedesk migrate --to") || strings.Contains(msg, password) {
+		t.Fatalf("message %q", msg)
+	}
+	owner, err := Open(ctx, addr, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	if _, err := GrantDesk(ctx, owner, role); err != nil {
+		t.Fatal(err)
+	}
+	desk, err := Open(ctx, u.String(), Options{})
+	if err != nil {
+		t.Fatalf("desk after the owner's upgrade: %v", err)
+	}
+	desk.Close()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"servicedesk/ledger"
 )
@@ -124,7 +127,7 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 	}
 	defer unlock()
 	if err := d.dialect.prepareMigrations(ctx, conn); err != nil {
-		return err
+		return upgradeNotAllowed(err, current, len(ms))
 	}
 	if current, err = d.dialect.schemaVersion(ctx, conn); err != nil {
 		return err
@@ -154,10 +157,23 @@ func (d *DB) migrateWith(ctx context.Context, ms []migration) error {
 	}
 	for _, m := range ms[current:] {
 		if err := d.applyMigration(ctx, conn, m); err != nil {
-			return err
+			return upgradeNotAllowed(err, current, len(ms))
 		}
 	}
 	return nil
+}
+
+// upgradeNotAllowed says what to do when a desk's role may not change the
+// schema of a shared database that this program needs upgraded: the owner
+// runs the upgrade (servicedesk migrate --to). Other errors pass unchanged.
+func upgradeNotAllowed(err error, from, to int) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != pgInsufficientPrivilege {
+		return err
+	}
+	return errors.Join(ledger.Errorf(ledger.EFORBIDDEN,
+		"共享数据库需要从版本 %d 升级到 %d，本服务台的数据库角色无权升级（这是有意的：服务台角色不能改动表和触发器）。请管理员以数据库所有者身份运行 servicedesk migrate --to postgres://所有者@主机/库名 --grant 服务台角色，然后重新启动。数据库未作任何改动。",
+		from, to), err)
 }
 
 // applyMigration runs one step in its own transaction unless another
