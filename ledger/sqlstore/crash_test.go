@@ -548,15 +548,16 @@ func checkBooks(t *testing.T, db *DB) {
 	if held != tableHeld || journalHeld != tableHeld {
 		t.Fatalf("deposits held: service %v, open loans %v, journal %v", held, tableHeld, journalHeld)
 	}
-	// Gapless per date, and every receipt queued for the printer.
+	// Gapless per desk and date, and every receipt queued for the printer.
 	maxByDate := map[string]int{}
 	for no, n := range numbers {
 		if n != 1 {
 			t.Errorf("receipt number %s used %d times", no, n)
 		}
-		date, seq, ok := strings.Cut(no, "-")
+		cut := strings.LastIndex(no, "-") // desk and date, then the number
+		date, seq := no[:max(cut, 0)], no[cut+1:]
 		k, err := strconv.Atoi(seq)
-		if !ok || err != nil {
+		if cut < 0 || err != nil {
 			t.Fatalf("receipt number %q", no)
 		}
 		maxByDate[date] = max(maxByDate[date], k)
