@@ -37,6 +37,7 @@ var (
 // actorPolicy is who may call each method that takes an acting Staff.
 var actorPolicy = map[string][]ledger.Role{
 	"StaffService.AddStaff":                  adminOnly,
+	"DeskService.AddDesk":                    adminOnly,
 	"StaffService.ResetPassword":             adminOnly,
 	"StaffService.SetDisabled":               adminOnly,
 	"StaffService.UnlockAccount":             adminOnly,
@@ -46,6 +47,7 @@ var actorPolicy = map[string][]ledger.Role{
 	"BroadcastService.Finish":                everyone,
 	"DayCloseService.CloseDay":               everyone, // the supervisor's approval is checked separately
 	"LendingService.AddItems":                everyone,
+	"LendingService.TransferItems":           everyone, // any clerk sends stock home (journaled item.transfer)
 	"LendingService.SetItemStatus":           everyone, // retiring needs an approval
 	"LendingService.Lend":                    everyone,
 	"LendingService.Return":                  everyone,
@@ -168,6 +170,8 @@ var noActor = map[string]string{
 	"FeedbackService.Supervisors":     "read: names to forward to",
 	"RatingService.Rate":              "the kiosk's only write: journaled by the system, one per source",
 	"HandoverService.Handovers":       "read",
+	"DeskService.Desks":               "read: codes and names",
+	"DeskService.Current":             "read: this program's desk",
 
 	"PersonalService.KeyStatus":      "read: whether the keys file is there",
 	"PersonalService.Record":         "read (masked)",
@@ -211,6 +215,7 @@ func serviceImpls(db *DB) map[string]struct {
 		"HandoverService":  {reflect.TypeFor[ledger.HandoverService](), NewHandoverService(db)},
 		"MemberService":    {reflect.TypeFor[ledger.MemberService](), NewMemberService(db)},
 		"InvoiceService":   {reflect.TypeFor[ledger.InvoiceService](), NewInvoiceService(db)},
+		"DeskService":      {reflect.TypeFor[ledger.DeskService](), NewDeskService(db)},
 	}
 }
 

@@ -215,22 +215,23 @@ func (s *DeskService) Current(ctx context.Context) (ledger.Desk, error) {
 // AddDesk registers another desk of the mall (admin only). Its settings
 // start as the mall's defaults with its own name; journaled desk.add.
 func (s *DeskService) AddDesk(ctx context.Context, actor ledger.Staff, d ledger.Desk) (ledger.Desk, error) {
-	code, err := ledger.NormalizeDeskCode(d.Code)
-	if err != nil {
-		return ledger.Desk{}, err
-	}
-	name, err := ledger.FieldCounterName.Clean(d.Name)
-	if err != nil {
-		return ledger.Desk{}, err
-	}
-	if name == "" {
-		return ledger.Desk{}, ledger.Errorf(ledger.EINVALID, "请输入服务台名称")
-	}
-	out := ledger.Desk{Code: code, Name: name}
-	err = s.db.inTx(ctx, func(t *tx) error {
-		if _, err := t.actor(actor, ledger.RoleAdmin); err != nil { // the role as it is now
+	var out ledger.Desk
+	err := s.db.inTx(ctx, func(t *tx) error {
+		if _, err := t.actor(actor, ledger.RoleAdmin); err != nil { // the role as it is now, before anything else
 			return err
 		}
+		code, err := ledger.NormalizeDeskCode(d.Code)
+		if err != nil {
+			return err
+		}
+		name, err := ledger.FieldCounterName.Clean(d.Name)
+		if err != nil {
+			return err
+		}
+		if name == "" {
+			return ledger.Errorf(ledger.EINVALID, "请输入服务台名称")
+		}
+		out = ledger.Desk{Code: code, Name: name}
 		set := ledger.DefaultSettings()
 		set.CounterName = name
 		return t.insertDesk(actor.ID, out, set)
