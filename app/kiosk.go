@@ -58,6 +58,9 @@ type KioskServices struct {
 	// Found lists the found items held (public fields); nil when this
 	// version has no lost and found.
 	Found KioskFound
+	// Points reads a swiped point card's public view; nil when this
+	// version has no point cards.
+	Points KioskPoints
 }
 
 // KioskConfig carries the kiosk's clock, idle time and exit.
@@ -93,13 +96,14 @@ type Kiosk struct {
 	title *widget.Label
 	page  string // start, loan, points, found, info, rate, exit
 
-	start *kioskStart
-	loan  *kioskLoanPage
-	info  *kioskInfoPage
-	rate  *kioskRatePage
-	found *kioskFoundPage
-	na    *kioskUnavailable
-	exit  *kioskExitPage
+	start  *kioskStart
+	loan   *kioskLoanPage
+	info   *kioskInfoPage
+	rate   *kioskRatePage
+	found  *kioskFoundPage
+	points *kioskPointsPage
+	na     *kioskUnavailable
+	exit   *kioskExitPage
 }
 
 // kioskStart is the start screen: one large tile per service.
@@ -198,6 +202,7 @@ func (k *Kiosk) Home() {
 	if k.svc.Found != nil {
 		k.found = k.newFoundPage()
 	}
+	k.points = k.newPointsPage()
 	k.na = k.newUnavailable()
 	k.exit = k.newExitPage()
 	k.win.Canvas().Unfocus()
@@ -230,7 +235,7 @@ func (k *Kiosk) newStart() *kioskStart {
 		s.tiles[id], faces[id] = kioskTile(label, caption, icon, func() { k.touch(); open() })
 	}
 	add("loan", T("借用查询"), T("扫描押金卡二维码"), theme.SearchIcon(), k.openLoan)
-	add("points", T("积分查询"), T("刷积分卡"), theme.AccountIcon(), func() { k.openUnavailable("points", T("积分查询")) })
+	add("points", T("积分查询"), T("刷积分卡"), theme.AccountIcon(), k.openPoints)
 	add("found", T("失物招领"), T("按类别和日期查找"), theme.FolderOpenIcon(), func() {
 		if k.svc.Found == nil {
 			k.openUnavailable("found", T("失物招领"))
@@ -316,14 +321,4 @@ func (k *Kiosk) HandleScan(code string) {
 func (k *Kiosk) AskExit() {
 	k.touch()
 	k.openExit()
-}
-
-// HandleCard answers a point card swiped at the kiosk: point look-ups are
-// not available in this version.
-func (k *Kiosk) HandleCard() {
-	k.touch()
-	if k.page == "exit" {
-		return
-	}
-	k.openUnavailable("points", T("积分查询"))
 }

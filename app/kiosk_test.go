@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"servicedesk/devices"
 	"servicedesk/ledger"
 	"servicedesk/ledger/sqlstore"
 )
@@ -37,6 +38,7 @@ func newKioskHarness(t *testing.T) *kioskHarness {
 		Ratings:  sqlstore.NewFeedbackService(h.db),
 		Exit:     h.svc.Staff,
 		Found:    KioskFoundFrom(sqlstore.NewLostFoundService(h.db), h.svc.Settings),
+		Points:   KioskPointsFrom(sqlstore.NewMemberService(h.db).MemberByCard, h.svc.Members.PointEntries),
 	}, KioskConfig{Now: h.clock.Now, Quit: func() { kh.quits++ }})
 	if err := kh.k.Start(); err != nil {
 		t.Fatal(err)
@@ -74,10 +76,10 @@ func TestKioskStart(t *testing.T) {
 		}
 	}
 	test.Tap(k.start.tiles["points"])
-	if k.Page() != "points" || !strings.Contains(kh.texts(), "“积分查询”本版本暂未开放自助查询，请到服务台办理。") {
+	if k.Page() != "points" || !strings.Contains(kh.texts(), "请刷积分卡") {
 		t.Fatalf("points: %s", kh.texts())
 	}
-	test.Tap(k.na.back)
+	test.Tap(k.points.back)
 	k.Home()
 	test.Tap(k.start.tiles["info"])
 	info := kh.texts()
@@ -89,7 +91,7 @@ func TestKioskStart(t *testing.T) {
 	}
 	// A swiped point card says the same as the tile.
 	k.Home()
-	k.HandleCard()
+	k.HandleCard(devices.Card{ID: "0A00C3F5E1"})
 	if k.Page() != "points" {
 		t.Fatalf("card swipe: page %s", k.Page())
 	}

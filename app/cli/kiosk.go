@@ -14,6 +14,7 @@ import (
 // rating and the staff password check to leave (app.KioskServices).
 func kioskServices(db *sqlstore.DB) app.KioskServices {
 	set := sqlstore.NewSettingsService(db)
+	members := sqlstore.NewMemberService(db)
 	return app.KioskServices{
 		Settings: set,
 		Loans:    app.KioskLoansFrom(sqlstore.NewLendingService(db).LoanByToken),
@@ -21,6 +22,7 @@ func kioskServices(db *sqlstore.DB) app.KioskServices {
 		Ratings:  sqlstore.NewFeedbackService(db),
 		Exit:     sqlstore.NewStaffService(db),
 		Found:    app.KioskFoundFrom(sqlstore.NewLostFoundService(db), set),
+		Points:   app.KioskPointsFrom(members.MemberByCard, members.PointEntries),
 	}
 }
 

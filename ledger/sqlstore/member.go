@@ -103,9 +103,19 @@ func (s *MemberService) Find(ctx context.Context, actor ledger.Staff, query stri
 		}
 		return m, err
 	}
-	card, err := ledger.NormalizeCardNo(q)
-	if err != nil {
+	if _, err := ledger.NormalizeCardNo(q); err != nil {
 		return ledger.Member{}, ledger.Errorf(ledger.EINVALID, "请刷卡，或输入卡号或11位手机号")
+	}
+	return s.MemberByCard(ctx, q)
+}
+
+// MemberByCard looks a member up by a card number they ever held (a
+// replaced card names its member; compare CardNo to see it was replaced).
+// It needs no staff and writes nothing: the kiosk reads points with it.
+func (s *MemberService) MemberByCard(ctx context.Context, cardNo string) (ledger.Member, error) {
+	card, err := ledger.NormalizeCardNo(cardNo)
+	if err != nil {
+		return ledger.Member{}, err
 	}
 	var memberID int64
 	err = s.db.db.QueryRowContext(ctx, "SELECT member_id FROM member_cards WHERE card_no = ?", card).Scan(&memberID)
