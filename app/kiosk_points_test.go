@@ -127,3 +127,18 @@ func TestKioskPointsUnavailable(t *testing.T) {
 		t.Fatalf("no points service: %s", kh.texts())
 	}
 }
+
+// signupMemberB issues a second member's card (another name, mobile, ID).
+func (kh *kioskHarness) signupMemberB(card string) ledger.Member {
+	kh.t.Helper()
+	shops, err := kh.svc.Members.Shops(context.Background())
+	if err != nil || len(shops) == 0 {
+		kh.t.Fatalf("shops %v %v", shops, err)
+	}
+	m, err := kh.svc.Members.Signup(context.Background(), kh.clerk, ledger.SignupRequest{Name: "李四", Mobile: "13900001111", ResidentID: testIDB,
+		CardNo: card, Receipts: []ledger.ShopReceipt{{ShopID: shops[0].ID, No: "A20261125000999", Amount: ledger.Yuan(300), Date: "2026-11-25"}}})
+	if err != nil {
+		kh.t.Fatal(err)
+	}
+	return m
+}

@@ -294,7 +294,7 @@ func TestKioskExit(t *testing.T) {
 // kioskAllowedMethods is every method the kiosk's services may have: reads
 // of public data, the rating, and the staff password check to leave.
 var kioskAllowedMethods = map[string]bool{"Settings": true, "PublicLoan": true, "BroadcastConfig": true, "Rate": true, "Login": true,
-	"FoundCategories": true, "PublicFound": true}
+	"FoundCategories": true, "PublicFound": true, "PublicCard": true}
 
 // TestKioskReachesNoStaffActionOrPersonalData: (1) what the kiosk holds:
 // every service it has is an interface whose methods are only reads of
@@ -341,12 +341,19 @@ func TestKioskReachesNoStaffActionOrPersonalData(t *testing.T) {
 		t.Fatal(err)
 	}
 	kh.found("证件", "身份证一张", "2F 洗手间", kh.clock.Now().Add(-time.Hour))
+	member := kh.signupMember("0A00C3F5E1")
+	lost := kh.signupMemberB("0B00C3F5E9")
+	if _, err := kh.svc.Members.ReportLoss(ctx, kh.clerk, lost.ID); err != nil {
+		t.Fatal(err)
+	}
 	umbrellas, _ := kh.svc.Lending.Stock(ctx, ledger.KindUmbrella)
 	strollers, _ := kh.svc.Lending.Stock(ctx, ledger.KindStroller)
 	journalBefore := len(kh.journalKinds())
 
 	forbidden := []string{"陈管理", "王主管", "赵主管", "李柜员", "欧阳", "13912348765", "8765", "13700001111", "1111", "****",
-		l.ReceiptNo, "母婴室", "身份证一张", "保洁员", "钱多多", "6666", "孙", "失物柜", "个人信息", "确认借出", "完好归还", "冲正", "日结", "库存", "交班", "审批", "广播台", "设置"}
+		l.ReceiptNo, "母婴室", "身份证一张", "保洁员", "钱多多", "6666", "孙", "失物柜", "个人信息", "确认借出", "完好归还", "冲正", "日结", "库存", "交班", "审批", "广播台", "设置",
+		"娜娜", "13611112222", "2222", testIDA, testIDB, "002X", "0A00C3F5E1", "0B00C3F5E9", "A20261125000123", "T-1001", "星光咖啡", member.No, lost.No, "李四", "13900001111",
+	}
 	check := func(where string) {
 		all := kh.texts()
 		for _, bad := range forbidden {
@@ -421,6 +428,17 @@ func TestKioskReachesNoStaffActionOrPersonalData(t *testing.T) {
 			for _, code := range []string{l.Token, l.Token[:len(l.Token)-2] + "ZZ", l.ReceiptNo} {
 				kh.k.HandleScan(code)
 				check("loan " + code)
+			}
+		}
+		// On the points page, swipe the member's card, a lost one and an
+		// unknown one.
+		if kh.k.Page() == "points" {
+			for card, shows := range map[string]string{member.CardNo: "积分余额：319 分", lost.CardNo: "此卡已挂失冻结", "FFFF000001": "不是本广场的积分卡"} {
+				kh.k.HandleCard(devices.Card{ID: card})
+				if !strings.Contains(kh.texts(), shows) {
+					t.Fatalf("swiped %s: %s", card, kh.texts())
+				}
+				check("points " + card)
 			}
 		}
 		if kh.k.Page() == "exit" {
