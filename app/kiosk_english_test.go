@@ -1,12 +1,15 @@
 package app
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 	"unicode"
 
 	"fyne.io/fyne/v2/test"
+
+	"servicedesk/devices"
 )
 
 // TestEnglishKioskAndHandover: in English, every kiosk page and the
@@ -35,6 +38,23 @@ func TestEnglishKioskAndHandover(t *testing.T) {
 		k.Home()
 		test.Tap(k.start.tiles[id])
 		noHan(id, kh.texts())
+	}
+	// A swiped card: active, lost, unknown.
+	m := kh.signupMember("0A00C3F5E1")
+	for _, card := range []string{"0A00C3F5E1", "FFFF000001"} {
+		k.HandleCard(devices.Card{ID: card})
+		noHan("points "+card, kh.texts())
+	}
+	if !strings.Contains(kh.texts(), "not a point card") {
+		t.Fatalf("unknown card: %s", kh.texts())
+	}
+	if _, err := kh.svc.Members.ReportLoss(context.Background(), kh.clerk, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	k.HandleCard(devices.Card{ID: "0A00C3F5E1"})
+	noHan("points lost", kh.texts())
+	if !strings.Contains(kh.texts(), "frozen") {
+		t.Fatalf("lost card: %s", kh.texts())
 	}
 	k.Home()
 	test.Tap(k.start.staff)
