@@ -21,6 +21,7 @@ var kioskSurface = map[string]string{
 	"Exit.Login":            "a staff password to leave kiosk mode (lockout applies)",
 	"Found.FoundCategories": "category names",
 	"Found.PublicFound":     "held found items' public fields",
+	"Points.PublicCard":     "a swiped point card: balance and dated entries; card masked, no name, phone, receipt or note; writes nothing",
 }
 
 func TestKioskSurfaceDenyByDefault(t *testing.T) {
