@@ -84,16 +84,9 @@ func (s *InvoiceService) InvoiceByNo(ctx context.Context, no string) (ledger.Inv
 
 // InvoiceByToken verifies a slip's QR token and returns its invoice.
 func (s *InvoiceService) InvoiceByToken(ctx context.Context, token string) (ledger.Invoice, error) {
-	key, err := NewSettingsService(s.db).TokenKey(ctx)
+	id, err := tokenID(ctx, s.db, token, receipts.KindInvoice, ledger.Errorf(ledger.EINVALID, "这不是发票凭证"))
 	if err != nil {
 		return ledger.Invoice{}, err
-	}
-	kind, id, err := receipts.Signer{Key: key}.Verify(token)
-	if err != nil {
-		return ledger.Invoice{}, err
-	}
-	if kind != receipts.KindInvoice {
-		return ledger.Invoice{}, ledger.Errorf(ledger.EINVALID, "这不是发票凭证")
 	}
 	return s.Invoice(ctx, id)
 }

@@ -94,11 +94,7 @@ func (s *LendingService) LoanByReceipt(ctx context.Context, receiptNo string) (l
 // another record type (lost and found, invoice…) with EINVALID too. Nothing
 // is written.
 func (s *LendingService) LoanByToken(ctx context.Context, token string) (ledger.Loan, error) {
-	key, err := NewSettingsService(s.db).TokenKey(ctx)
-	if err != nil {
-		return ledger.Loan{}, err
-	}
-	kind, id, err := receipts.Signer{Key: key}.Verify(token)
+	kind, id, err := verifyToken(ctx, s.db, token)
 	if err != nil {
 		return ledger.Loan{}, err
 	}

@@ -193,16 +193,9 @@ func (s *LostFoundService) Item(ctx context.Context, id int64) (ledger.FoundItem
 // ItemByToken verifies a label's or handover receipt's QR token; a forged
 // or altered token, or another kind's, is refused as 无效凭证.
 func (s *LostFoundService) ItemByToken(ctx context.Context, token string) (ledger.FoundItem, error) {
-	key, err := NewSettingsService(s.db).TokenKey(ctx)
+	id, err := tokenID(ctx, s.db, token, receipts.KindLostFound, ledger.Errorf(ledger.EINVALID, "无效凭证"))
 	if err != nil {
 		return ledger.FoundItem{}, err
-	}
-	kind, id, err := receipts.Signer{Key: key}.Verify(token)
-	if err != nil {
-		return ledger.FoundItem{}, err
-	}
-	if kind != receipts.KindLostFound {
-		return ledger.FoundItem{}, ledger.Errorf(ledger.EINVALID, "无效凭证")
 	}
 	return s.Item(ctx, id)
 }

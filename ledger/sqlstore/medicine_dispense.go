@@ -159,16 +159,9 @@ func (s *MedicineService) Dispensed(ctx context.Context, id int64) (ledger.Dispe
 // DispenseByToken verifies a slip's QR token and returns its dispense; a
 // forged or altered token, or another kind's, is refused as 无效凭证.
 func (s *MedicineService) DispenseByToken(ctx context.Context, token string) (ledger.Dispense, error) {
-	key, err := NewSettingsService(s.db).TokenKey(ctx)
+	id, err := tokenID(ctx, s.db, token, receipts.KindMedicine, ledger.Errorf(ledger.EINVALID, "无效凭证"))
 	if err != nil {
 		return ledger.Dispense{}, err
-	}
-	kind, id, err := receipts.Signer{Key: key}.Verify(token)
-	if err != nil {
-		return ledger.Dispense{}, err
-	}
-	if kind != receipts.KindMedicine {
-		return ledger.Dispense{}, ledger.Errorf(ledger.EINVALID, "无效凭证")
 	}
 	return s.Dispensed(ctx, id)
 }

@@ -49,16 +49,9 @@ func (s *MemberService) Member(ctx context.Context, id int64) (ledger.Member, er
 
 // MemberByToken verifies a slip's QR token and returns its member.
 func (s *MemberService) MemberByToken(ctx context.Context, token string) (ledger.Member, error) {
-	key, err := NewSettingsService(s.db).TokenKey(ctx)
+	id, err := tokenID(ctx, s.db, token, receipts.KindPointCard, ledger.Errorf(ledger.EINVALID, "这不是积分卡凭证"))
 	if err != nil {
 		return ledger.Member{}, err
-	}
-	kind, id, err := receipts.Signer{Key: key}.Verify(token)
-	if err != nil {
-		return ledger.Member{}, err
-	}
-	if kind != receipts.KindPointCard {
-		return ledger.Member{}, ledger.Errorf(ledger.EINVALID, "这不是积分卡凭证")
 	}
 	return s.Member(ctx, id)
 }
